@@ -1,0 +1,1 @@
+Console.WriteLine("usage: Warden.LoadGen --target http://127.0.0.1:5080");
