@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Warden.Policy.Tests.Differential;
+
+/// <summary>
+/// Run sizes and seeds, from the environment so a long campaign needs no code change:
+/// <c>WARDEN_DIFF_CASES</c> (authorization cases, default 1,500), <c>WARDEN_DIFF_SYNTAX_CASES</c> (default 1,000),
+/// <c>WARDEN_DIFF_SEED</c> (base seed, default fixed so the suite is deterministic; <c>random</c> picks one and prints it),
+/// <c>WARDEN_DIFF_REPLAY</c> (run exactly one case: the case seed a failure printed).
+/// </summary>
+internal static class DiffSettings
+{
+    /// <summary>The default base seed: fixed, so a plain <c>dotnet test</c> always runs the same cases.</summary>
+    public const int DefaultSeed = 20_250_601;
+
+    public static int AuthorizationCases => Int("WARDEN_DIFF_CASES", 1_500);
+
+    public static int SyntaxCases => Int("WARDEN_DIFF_SYNTAX_CASES", 1_000);
+
+    public static int BaseSeed
+    {
+        get
+        {
+            var text = Environment.GetEnvironmentVariable("WARDEN_DIFF_SEED");
+            if (string.Equals(text, "random", StringComparison.OrdinalIgnoreCase))
+            {
+                return Random.Shared.Next();
+            }
+
+            return string.IsNullOrWhiteSpace(text) ? DefaultSeed : int.Parse(text, CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The one case seed to replay, when set.</summary>
+    public static int? Replay =>
+        Environment.GetEnvironmentVariable("WARDEN_DIFF_REPLAY") is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The seed of case <paramref name="index"/> of a run: a mix of the base seed and the index, printed on failure.</summary>
+    public static int CaseSeed(int baseSeed, int index)
+    {
+        // SplitMix64's finalizer: neighbouring indexes give unrelated seeds.
+        var z = unchecked((ulong)(uint)baseSeed << 32 | (uint)index) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(z ^ (z >> 31)) & int.MaxValue;
+    }
+
+    private static int Int(string name, int fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}
