@@ -89,9 +89,6 @@ public sealed class Schema : ISchemaShapes
     /// <summary>The action <paramref name="type"/>::"<paramref name="id"/>", or null when not declared.</summary>
     public SchemaAction? GetAction(string type, string id) => _actions.GetValueOrDefault((type, id));
 
-    /// <summary>True when <paramref name="type"/> is an action entity type (its last component is <c>Action</c>).</summary>
-    public static bool IsActionType(string type) => type == "Action" || type.EndsWith("::Action", StringComparison.Ordinal);
-
     /// <inheritdoc />
     public EntityShape? FindEntityType(string entityType) => GetEntityType(entityType)?.Shape;
 

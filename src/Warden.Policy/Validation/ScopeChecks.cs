@@ -25,7 +25,7 @@ internal static class ScopeChecks
 
         foreach (var (type, at) in types)
         {
-            if (!Schema.IsActionType(type) && schema.GetEntityType(type) is null)
+            if (!Values.EntityUid.IsActionType(type) && schema.GetEntityType(type) is null)
             {
                 Add(errors, ValidationErrorKind.UnrecognizedEntityType, $"unrecognized entity type `{type}`", at, policy);
             }
@@ -91,7 +91,7 @@ internal static class ScopeChecks
             VScopeKind.Any => all.ToHashSet(StringComparer.Ordinal),
             VScopeKind.Eq => [scope.Entity!.Type],
             VScopeKind.In => TypesIn(schema, scope.Entity!.Type),
-            VScopeKind.Is => Schema.IsActionType(scope.EntityType!) || schema.GetEntityType(scope.EntityType!) is not null ? [scope.EntityType!] : [],
+            VScopeKind.Is => Values.EntityUid.IsActionType(scope.EntityType!) || schema.GetEntityType(scope.EntityType!) is not null ? [scope.EntityType!] : [],
             _ => TypesIn(schema, scope.Entity!.Type).Contains(scope.EntityType!) ? [scope.EntityType!] : [],
         };
     }

@@ -32,7 +32,7 @@ internal readonly record struct VLiteral(bool? Bool, long? Long, string? String,
 internal sealed record VEntity(string Type, string Id)
 {
     /// <summary>True for an action (the type's last component is <c>Action</c>).</summary>
-    public bool IsAction => Schemas.Schema.IsActionType(Type);
+    public bool IsAction => Values.EntityUid.IsActionType(Type);
 
     /// <inheritdoc />
     public override string ToString() => $"{Type}::\"{Id}\"";
