@@ -12,7 +12,8 @@
 //        {"id":"c1","i":1,"parsed":true,"ok":false,"failure":"<why the request/entities were refused>"}
 //        {"id":"c1","i":0,"parsed":false,"failure":"<parse error>"}            (every request of a case that does not parse)
 //        {"id":"c2","i":0,"parsed":true|false,"failure":...}
-//        {"id":"c3","i":0,"parsed":true,"valid":true|false,"failure":...,"messages":[...]}
+//        {"id":"c3","i":0,"parsed":true,"valid":false,"invalid":["policy1"],"messages":[...]}   (strict mode)
+//        {"id":"c3","i":0,"parsed":false,"failure":"<schema or policy parse error>"}
 //        {"id":"c4","i":0,"version":"4.13.0","lang":"4.5"}
 //   Anything the oracle itself cannot handle (bad JSON, a wasm panic) is reported as {"id":…,"i":…,"oracleError":"…"}
 //   for every expected line, so the caller never waits for a line that will not come.
@@ -120,6 +121,7 @@ function validate(c) {
     i: 0,
     parsed: true,
     valid: v.validationErrors.length === 0,
+    invalid: [...new Set(v.validationErrors.map((e) => e.policyId))].sort(),
     messages: v.validationErrors.map((e) => `${e.policyId}: ${e.error.message}`),
   });
 }

@@ -41,6 +41,13 @@ internal sealed record Outcome(bool Parsed, bool Accepted, string Decision, stri
             return new Outcome(false, false, "", [], [], failure);
         }
 
+        if (answer["valid"] is { } valid)
+        {
+            var invalid = (answer["invalid"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+            var why = string.Join("; ", (answer["messages"] as JsonArray ?? []).Select(n => n!.GetValue<string>()));
+            return new Outcome(true, true, valid.GetValue<bool>() ? "valid" : "invalid", [], invalid, why);
+        }
+
         if (answer["ok"]?.GetValue<bool>() != true)
         {
             return new Outcome(true, false, "", [], [], failure);

@@ -57,6 +57,11 @@ internal static class Shrinker
             yield return c with { Entities = Without(c.Entities, i) };
         }
 
+        for (var i = 0; c.Schema is not null && i < c.Schema.Count; i++)
+        {
+            yield return c with { Schema = Without(c.Schema, i) };
+        }
+
         if (c.RawPolicies is { } text)
         {
             foreach (var shorter in ShorterTexts(text))

@@ -19,6 +19,10 @@ internal sealed class Stats
 
     public int WithErrors { get; private set; }
 
+    public int Valid { get; private set; }
+
+    public int Invalid { get; private set; }
+
     /// <summary>Counts one case's answers.</summary>
     public void Add(IReadOnlyList<Outcome> answers)
     {
@@ -39,6 +43,12 @@ internal sealed class Stats
             if (!a.Accepted)
             {
                 Refused++;
+                continue;
+            }
+
+            if (a.Decision is "valid" or "invalid")
+            {
+                _ = a.Decision == "valid" ? Valid++ : Invalid++;
                 continue;
             }
 
@@ -65,5 +75,6 @@ internal sealed class Stats
     /// <inheritdoc />
     public override string ToString() =>
         $"{Cases} cases ({Unparsed} not parsing), {Requests} requests: {Allows} allow, {ForbidDenies} deny by forbid, " +
-        $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies";
+        $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies" +
+        (Valid + Invalid > 0 ? $", {Valid} valid, {Invalid} invalid" : "");
 }

@@ -12,14 +12,32 @@ internal sealed class CaseGenerator
     private readonly Random _rnd;
     private readonly ExprGenerator _exprs;
 
-    public CaseGenerator(int seed)
+    /// <summary>The generator's source of randomness (shared with the schema-directed generator).</summary>
+    internal Random Random => _rnd;
+
+    /// <summary>The expression generator (for its uid and type picks).</summary>
+    internal ExprGenerator Exprs => _exprs;
+
+    public CaseGenerator(int seed, double illTyped = 0.08)
     {
         _rnd = new Random(seed);
-        _exprs = new ExprGenerator(_rnd, illTyped: 0.08);
+        _exprs = new ExprGenerator(_rnd, illTyped);
     }
 
-    /// <summary>The case for <paramref name="seed"/>.</summary>
+    /// <summary>The authorization case for <paramref name="seed"/>.</summary>
     public static DiffCase Generate(string name, int seed) => new CaseGenerator(seed).Case(name);
+
+    /// <summary>
+    /// The strict-validation case for <paramref name="seed"/>: a random schema and a few policies, typed with fewer
+    /// deliberate mistakes so that both verdicts are common.
+    /// </summary>
+    public static DiffCase GenerateValidation(string name, int seed)
+    {
+        var generator = new CaseGenerator(seed, illTyped: 0.02);
+        var schema = new SchemaGenerator(generator._rnd).Model().Declarations();
+        var policies = Enumerable.Range(0, generator._rnd.Next(1, 4)).Select(_ => generator.Policy(maxDepth: 2)).ToArray();
+        return new DiffCase(name, policies, [], [], Schema: schema, ValidateOnly: true);
+    }
 
     private DiffCase Case(string name)
     {
@@ -29,7 +47,24 @@ internal sealed class CaseGenerator
         return new DiffCase(name, policies, entities, requests);
     }
 
-    private GenPolicy Policy()
+    /// <summary>
+    /// The value-focused case for <paramref name="seed"/>: many one-condition policies over literal-built values
+    /// (arithmetic, extension constructors and methods, comparisons, <c>like</c>) and one request with no entities, so
+    /// each policy's verdict (determining, erroring or neither) compares one computed value between the engines.
+    /// </summary>
+    public static DiffCase GenerateValues(string name, int seed)
+    {
+        var rnd = new Random(seed);
+        var exprs = new ExprGenerator(rnd, illTyped: 0.03, literalsOnly: true);
+        var policies = Enumerable.Range(0, 40)
+            .Select(_ => new GenPolicy([], true, "principal", "action", "resource", [new GenCondition(rnd.NextDouble() < 0.8, exprs.ValueCheck(rnd.Next(0, 3)))]))
+            .ToArray();
+        var request = new GenRequest(new GenUid("User", "alice"), new GenUid("Action", "read"), new GenUid("Doc", "d1"), []);
+        return new DiffCase(name, policies, [], [request]);
+    }
+
+    /// <summary>A random policy.</summary>
+    internal GenPolicy Policy(int maxDepth = 3)
     {
         var annotations = new List<string>();
         foreach (var (key, value) in new[] { ("id", "policy-\"x\""), ("advice", "ünï \\ text"), ("note", ""), ("reason", "line\nbreak") })
@@ -43,7 +78,7 @@ internal sealed class CaseGenerator
         var conditions = new List<GenCondition>();
         for (var i = _rnd.Next(0, 3); i > 0; i--)
         {
-            conditions.Add(new GenCondition(Chance(0.55), _exprs.Condition(_rnd.Next(1, 4))));
+            conditions.Add(new GenCondition(Chance(0.55), _exprs.Condition(_rnd.Next(1, maxDepth + 1))));
         }
 
         return new GenPolicy(annotations, Chance(0.65), Scope("principal"), ActionScope(), Scope("resource"), conditions);
@@ -136,6 +171,13 @@ internal sealed class CaseGenerator
             entities.Add(new GenEntity(uid, attrs, parents.Distinct().ToList(), tags));
         }
 
+        if (entities.Count > 0 && Chance(0.02))
+        {
+            // The same entity twice: identical entries are accepted, conflicting ones refused (as Cedar does).
+            var twin = Pick(entities);
+            entities.Add(Chance(0.6) ? twin : twin with { Parents = [] , Attrs = [new("age", JsonValue.Create(1))] });
+        }
+
         return [.. entities.OrderBy(_ => _rnd.Next())];
     }
 
@@ -162,7 +204,7 @@ internal sealed class CaseGenerator
         new(name, Value(Chance(0.1) ? Pick(Vocabulary.AllTypes) : type, 2));
 
     /// <summary>A Cedar JSON value of a type (integers within ±2^53: the oracle receives them as JavaScript numbers).</summary>
-    private JsonNode Value(GenType type, int depth)
+    internal JsonNode Value(GenType type, int depth)
     {
         switch (type)
         {

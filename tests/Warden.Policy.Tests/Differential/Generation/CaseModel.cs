@@ -91,33 +91,51 @@ internal sealed record GenPolicy(
 }
 
 /// <summary>
-/// One differential case: a policy set, an entity set and a few requests against them. <see cref="RawPolicies"/>,
-/// when set, replaces the printed policies (syntax cases mutate the text itself).
+/// One differential case: a policy set, an entity set and a few requests against them; or, with
+/// <see cref="ValidateOnly"/>, a schema and a policy set for strict validation. <see cref="RawPolicies"/>, when set,
+/// replaces the printed policies (syntax cases mutate the text itself).
 /// </summary>
 internal sealed record DiffCase(
     string Name,
     IReadOnlyList<GenPolicy> Policies,
     IReadOnlyList<GenEntity> Entities,
     IReadOnlyList<GenRequest> Requests,
-    string? RawPolicies = null)
+    string? RawPolicies = null,
+    IReadOnlyList<string>? Schema = null,
+    bool ValidateOnly = false)
 {
     /// <summary>The policy text both engines read.</summary>
     public string PolicyText => RawPolicies ?? string.Join("\n\n", Policies.Select(p => p.ToString()));
+
+    /// <summary>The schema text (Cedar format), when the case has one.</summary>
+    public string? SchemaText => Schema is null ? null : string.Join("\n", Schema);
+
+    /// <summary>How many answers the case has: one per request, or one for a validation case.</summary>
+    public int AnswerCount => ValidateOnly ? 1 : Requests.Count;
 
     /// <summary>The entities JSON both engines read.</summary>
     public JsonArray EntitiesJson() => new([.. Entities.Select(e => (JsonNode)e.ToJson())]);
 
     /// <summary>The case in the oracle's protocol.</summary>
-    public JsonObject ToOracleJson() => new()
-    {
-        ["id"] = Name,
-        ["op"] = "authorize",
-        ["policies"] = PolicyText,
-        ["entities"] = EntitiesJson(),
-        ["requests"] = new JsonArray([.. Requests.Select(r => (JsonNode)r.ToJson())]),
-    };
+    public JsonObject ToOracleJson() => ValidateOnly
+        ? new JsonObject
+        {
+            ["id"] = Name,
+            ["op"] = "validate",
+            ["policies"] = PolicyText,
+            ["schema"] = SchemaText,
+        }
+        : new JsonObject
+        {
+            ["id"] = Name,
+            ["op"] = "authorize",
+            ["policies"] = PolicyText,
+            ["schema"] = SchemaText,
+            ["entities"] = EntitiesJson(),
+            ["requests"] = new JsonArray([.. Requests.Select(r => (JsonNode)r.ToJson())]),
+        };
 
-    /// <summary>Everything needed to reproduce the case by hand: policies, entities and requests.</summary>
+    /// <summary>Everything needed to reproduce the case by hand: schema, policies, entities and requests.</summary>
     public string Describe()
     {
         var options = new System.Text.Json.JsonSerializerOptions
@@ -126,7 +144,17 @@ internal sealed record DiffCase(
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         var sb = new StringBuilder();
+        if (SchemaText is not null)
+        {
+            sb.Append("--- schema\n").Append(SchemaText).Append('\n');
+        }
+
         sb.Append("--- policies\n").Append(PolicyText).Append('\n');
+        if (ValidateOnly)
+        {
+            return sb.ToString();
+        }
+
         sb.Append("--- entities\n");
         foreach (var e in Entities)
         {

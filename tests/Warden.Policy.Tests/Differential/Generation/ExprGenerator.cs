@@ -18,11 +18,60 @@ internal sealed class ExprGenerator
 
     private readonly Random _rnd;
     private readonly double _illTyped;
+    private readonly bool _literalsOnly;
 
-    public ExprGenerator(Random rnd, double illTyped)
+    /// <param name="rnd">The source of randomness.</param>
+    /// <param name="illTyped">How often a subexpression aims at a random type instead of the one asked for.</param>
+    /// <param name="literalsOnly">Build values from literals only (no attributes, tags or entities): value-focused cases.</param>
+    public ExprGenerator(Random rnd, double illTyped, bool literalsOnly = false)
     {
         _rnd = rnd;
         _illTyped = illTyped;
+        _literalsOnly = literalsOnly;
+    }
+
+    /// <summary>
+    /// A check on values: a comparison, extension method, arithmetic or <c>like</c> over literal-built operands,
+    /// so a wrong value on either side shows as a different decision or error.
+    /// </summary>
+    public GenExpr ValueCheck(int depth)
+    {
+        var d = depth;
+        switch (_rnd.Next(12))
+        {
+            case 0:
+            case 1:
+                return new BinaryExpr(Pick(CompareOps), Gen(GenType.Long, d), Gen(GenType.Long, d), GenExpr.RelationLevel);
+            case 2:
+                return new BinaryExpr("==", Gen(GenType.Long, d), Gen(GenType.Long, d), GenExpr.RelationLevel);
+            case 3:
+            case 4:
+                {
+                    var t = Chance(0.5) ? GenType.Datetime : GenType.Duration;
+                    return new BinaryExpr(Pick(["<", "<=", ">", ">=", "==", "!="]), Gen(t, d), Gen(t, d), GenExpr.RelationLevel);
+                }
+
+            case 5:
+                return new MethodExpr(Gen(GenType.Decimal, d), Pick(DecimalMethods), [Gen(GenType.Decimal, d)]);
+            case 6:
+                return new BinaryExpr("==", Gen(GenType.Decimal, d), Gen(GenType.Decimal, d), GenExpr.RelationLevel);
+            case 7:
+                return Chance(0.5)
+                    ? new MethodExpr(Gen(GenType.Ip, d), Pick(IpPredicates), [])
+                    : new MethodExpr(Gen(GenType.Ip, d), "isInRange", [Gen(GenType.Ip, d)]);
+            case 8:
+                return new BinaryExpr("==", Gen(GenType.Ip, d), Gen(GenType.Ip, d), GenExpr.RelationLevel);
+            case 9:
+                return new LikeExpr(StringLiteral(), Pattern());
+            case 10:
+                {
+                    var t = Pick(Vocabulary.AllTypes);
+                    return new BinaryExpr("==", Gen(t, d), Gen(t, d), GenExpr.RelationLevel);
+                }
+
+            default:
+                return BoolComposite(d);
+        }
     }
 
     /// <summary>A boolean condition of at most <paramref name="depth"/> levels.</summary>
@@ -233,6 +282,21 @@ internal sealed class ExprGenerator
         _ => Chance(0.75) ? ExtLiteral("duration", Vocabulary.ValidDurations, Vocabulary.InvalidDurations) : Attribute(GenType.Duration, 0),
     };
 
+    /// <summary>A literal-built value of a type (for value-focused cases).</summary>
+    private GenExpr Literal(GenType type, int d) => type switch
+    {
+        GenType.Bool => new AtomExpr(Chance(0.5) ? "true" : "false"),
+        GenType.Long => new AtomExpr(Pick(Vocabulary.TextLongs)),
+        GenType.String => StringLiteral(),
+        GenType.Entity => new AtomExpr(CedarText.Uid(PickUid())),
+        GenType.Set => SetLiteral(Math.Max(0, d - 1)),
+        GenType.Record => RecordLiteral(Math.Max(0, d - 1)),
+        GenType.Ip => ExtLiteral("ip", Vocabulary.ValidIps, Vocabulary.InvalidIps),
+        GenType.Decimal => ExtLiteral("decimal", Vocabulary.ValidDecimals, Vocabulary.InvalidDecimals),
+        GenType.Datetime => ExtLiteral("datetime", Vocabulary.ValidDatetimes, Vocabulary.InvalidDatetimes),
+        _ => ExtLiteral("duration", Vocabulary.ValidDurations, Vocabulary.InvalidDurations),
+    };
+
     private CallExpr ExtLiteral(string function, string[] valid, string[] invalid) =>
         new(function, [new AtomExpr(CedarText.Quote(Chance(0.88) ? Pick(valid) : Pick(invalid)))]);
 
@@ -268,6 +332,11 @@ internal sealed class ExprGenerator
 
     private GenExpr Attribute(GenType type, int d)
     {
+        if (_literalsOnly)
+        {
+            return Literal(type, d);
+        }
+
         var candidates = Vocabulary.Attributes.Where(a => a.Type == type).ToArray();
         var name = candidates.Length == 0 || Chance(0.1) ? Pick(Vocabulary.Attributes).Name : Pick(candidates).Name;
         GenExpr target = _rnd.Next(5) switch

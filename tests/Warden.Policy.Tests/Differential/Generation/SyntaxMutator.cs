@@ -190,7 +190,34 @@ internal static class SyntaxMutator
         "permit(principal, action, resource) when { \"\u00a0\" == \" \" };",
         "permit(principal, action, resource) when { \"é\" == \"e\\u{301}\" };",
         "\uFEFFpermit(principal, action, resource);",
+        "permit(principal, action, resource) when { \"a//b\" == \"a\" + \"//b\" };",
+        "permit(principal, action, resource) when { \"a//b\" like \"a//*\" };",
+        "permit(principal,\u000baction, resource);",
+        "permit(principal,\faction, resource);",
+        "permit(principal,\u2028action, resource);",
+        Nest("(", ")", 40, "true"),
+        Nest("(", ")", 60, "true"),
+        Nest("[", "]", 40, "").Replace("when { ", "when { [] != ", StringComparison.Ordinal),
+        Nest("{a: ", "}", 40, "1").Replace("when { ", "when { {} != ", StringComparison.Ordinal),
+        Nest("if true then ", " else false", 30, "true"),
+        Nest("!", "", 4, "true"),
+        Nest("-", "", 4, "1").Replace("when { ", "when { 1 == ", StringComparison.Ordinal),
+        // Long chains and wide literals, kept within what cedar-wasm's own stack takes (about 100 levels).
+        All + " when { " + string.Join(" + ", Enumerable.Repeat("1", 60)) + " == 60 };",
+        All + " when { " + string.Join(" && ", Enumerable.Repeat("true", 60)) + " };",
+        All + " when { " + string.Join(" || ", Enumerable.Repeat("false", 60)) + " };",
+        All + " when { " + string.Join(" * ", Enumerable.Repeat("2", 62)) + " > 0 };",
+        All + " when { " + string.Join(" * ", Enumerable.Repeat("2", 63)) + " > 0 };",
+        All + " when { context" + string.Concat(Enumerable.Repeat(".a", 60)) + " };",
+        All + " when { context has " + string.Join(".", Enumerable.Repeat("a", 60)) + " };",
+        All + " when { [" + string.Join(", ", Enumerable.Range(0, 500)) + "].contains(499) };",
+        All + " when { {" + string.Join(", ", Enumerable.Range(0, 300).Select(i => $"a{i}: {i}")) + "}.a299 == 299 };",
+        All + " when { \"" + new string('a', 5000) + "\" like \"" + string.Concat(Enumerable.Repeat("*a", 40)) + "\" };",
+        string.Concat(Enumerable.Repeat("@a(\"b\")\n", 1)) + string.Join("\n", Enumerable.Repeat(All + ";", 200)),
     ];
+
+    private static string Nest(string open, string close, int depth, string inner) =>
+        All + " when { " + string.Concat(Enumerable.Repeat(open, depth)) + inner + string.Concat(Enumerable.Repeat(close, depth)) + " };";
 
     private static readonly string[] Fragments =
     [
@@ -198,7 +225,8 @@ internal static class SyntaxMutator
         "if ", " then ", " else ", "[", "]", "{", "}", "@a(\"b\") ", "?principal", "9223372036854775808", "0x10", "1.5", "\"\\q\"",
         "\"\\u{110000}\"", "\"\\u{D800}\"", "\"\\x80\"", "// c\n", "/* */", "é", "\u00a0", "\t", "\r\n", "__cedar::X::\"a\"",
         ".if", ".isEmpty()", "true", "principal", "context", "[\"if\"]", "when { true }", "unless { false }", "permit", "forbid",
-        "Action::\"read\"", "User::\"alice\"", "  ",
+        "Action::\"read\"", "User::\"alice\"", "  ", "\u000b", "\f", "\u2028", "\u3000", "\u0085", "\"a//b\"", "//", "/", "#", "$", "`",
+        "?", "?resource", "@", "0", "-9223372036854775808", "\\u{41}", "\\*", "&", "|", "=", "=>", "::\"x\"",
     ];
 
     /// <summary>The syntax case for <paramref name="seed"/>: a generated case with its text bent.</summary>

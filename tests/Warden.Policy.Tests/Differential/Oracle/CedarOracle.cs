@@ -100,13 +100,20 @@ internal sealed class CedarOracle : IDisposable
 
         var writer = Task.Run(() =>
         {
-            foreach (var line in lines)
+            try
             {
-                _process.StandardInput.Write(line);
-                _process.StandardInput.Write('\n');
-            }
+                foreach (var line in lines)
+                {
+                    _process.StandardInput.Write(line);
+                    _process.StandardInput.Write('\n');
+                }
 
-            _process.StandardInput.Flush();
+                _process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+                // The oracle died; the reader reports it.
+            }
         });
 
         var answers = new List<JsonObject[]>(cases.Count);
@@ -121,12 +128,12 @@ internal sealed class CedarOracle : IDisposable
                     ?? throw new InvalidOperationException("the oracle wrote a line that is not a JSON object: " + line);
                 if (answer["oracleError"] is { } oracleError)
                 {
-                    throw new InvalidOperationException($"the oracle failed on case {c["id"]}: {oracleError}\ncase: {c.ToJsonString()}");
+                    throw new OracleCaseException($"the oracle failed on case {c["id"]} (cedar-wasm cannot handle it; keep generated input within its limits): {oracleError}\ncase: {c.ToJsonString()}");
                 }
 
                 if (answer["id"]?.GetValue<string>() != c["id"]?.GetValue<string>() || answer["i"]?.GetValue<int>() != i)
                 {
-                    throw new InvalidOperationException($"the oracle answered out of order: expected {c["id"]}#{i}, got {line}");
+                    throw new OracleCaseException($"the oracle answered out of order: expected {c["id"]}#{i}, got {line}");
                 }
 
                 caseAnswers[i] = answer;
@@ -144,11 +151,11 @@ internal sealed class CedarOracle : IDisposable
         var read = _process.StandardOutput.ReadLineAsync();
         if (!read.Wait(LineTimeout))
         {
-            throw new TimeoutException($"the oracle wrote nothing for {LineTimeout.TotalSeconds} s; stderr: {Stderr()}");
+            throw new OracleCrashedException($"the oracle wrote nothing for {LineTimeout.TotalSeconds} s; stderr: {Stderr()}");
         }
 
         return read.Result
-            ?? throw new InvalidOperationException($"the oracle exited (code {(_process.HasExited ? _process.ExitCode : -1)}); stderr: {Stderr()}");
+            ?? throw new OracleCrashedException($"the oracle exited (code {(_process.HasExited ? _process.ExitCode : -1)}); stderr: {Stderr()}");
     }
 
     private string Stderr()
@@ -175,6 +182,22 @@ internal sealed class CedarOracle : IDisposable
         throw new InvalidOperationException("tools/node/package.json not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>Stops the process now (after a crash or a hang).</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -187,13 +210,34 @@ internal sealed class CedarOracle : IDisposable
                 _process.Kill();
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or IOException)
         {
-            // Already gone.
+            // Already gone (a crashed oracle leaves a broken pipe).
         }
         finally
         {
             _process.Dispose();
         }
+    }
+}
+
+/// <summary>The oracle process died or stopped answering (not a disagreement: the batch is retried on a fresh process).</summary>
+internal sealed class OracleCrashedException : Exception
+{
+    public OracleCrashedException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// The oracle could not answer a case (a wasm trap such as a stack overflow) or answered out of order. The case is
+/// reported as a failure and the process is replaced, since lines it still holds belong to the failed batch.
+/// </summary>
+internal sealed class OracleCaseException : Exception
+{
+    public OracleCaseException(string message)
+        : base(message)
+    {
     }
 }
