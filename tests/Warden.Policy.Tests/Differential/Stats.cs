@@ -19,6 +19,10 @@ internal sealed class Stats
 
     public int WithErrors { get; private set; }
 
+    public int DeterminingPolicies { get; private set; }
+
+    public int ErroringPolicies { get; private set; }
+
     public int Valid { get; private set; }
 
     public int Invalid { get; private set; }
@@ -52,6 +56,8 @@ internal sealed class Stats
                 continue;
             }
 
+            DeterminingPolicies += a.Reasons.Length;
+            ErroringPolicies += a.Errors.Length;
             if (a.Decision == "allow")
             {
                 Allows++;
@@ -75,6 +81,7 @@ internal sealed class Stats
     /// <inheritdoc />
     public override string ToString() =>
         $"{Cases} cases ({Unparsed} not parsing), {Requests} requests: {Allows} allow, {ForbidDenies} deny by forbid, " +
-        $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies" +
+        $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies " +
+        $"({DeterminingPolicies} determining and {ErroringPolicies} erroring policy verdicts)" +
         (Valid + Invalid > 0 ? $", {Valid} valid, {Invalid} invalid" : "");
 }

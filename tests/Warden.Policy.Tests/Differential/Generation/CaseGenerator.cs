@@ -197,7 +197,9 @@ internal sealed class CaseGenerator
             _ => _exprs.PickUid(),
         };
         var context = Vocabulary.Attributes.Where(_ => Chance(0.25)).Select(a => Attr(a.Name, a.Type)).ToList();
-        return new GenRequest(principal, ActionUid(), resource, context);
+        // Without a schema any entity may be the action; now and then it is not an Action at all.
+        var action = Chance(0.03) ? _exprs.PickUid() : ActionUid();
+        return new GenRequest(principal, action, resource, context);
     }
 
     private KeyValuePair<string, JsonNode?> Attr(string name, GenType type) =>

@@ -85,6 +85,11 @@ internal static class OddJson
         ("tags-array", () => new JsonObject { ["uid"] = Alice(), ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(), ["tags"] = new JsonArray() }),
         ("uid-extra", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "User", ["id"] = "alice", ["x"] = 1 }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray() }),
         ("uid-action-with-parent-user", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "Action", ["id"] = "read" }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(Alice()) }),
+        ("uid-namespaced-action-with-parent-user", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "Org::Action", ["id"] = "read" }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(Alice()) }),
+        ("uid-action-with-parent-namespaced-action", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "Action", ["id"] = "read" }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(new JsonObject { ["type"] = "Org::Action", ["id"] = "all" }) }),
+        ("uid-actionish-type-with-parent-user", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "MyAction", ["id"] = "read" }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(Alice()) }),
+        ("uid-action-with-attrs", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "Action", ["id"] = "read" }, ["attrs"] = new JsonObject { ["x"] = 1 }, ["parents"] = new JsonArray() }),
+        ("uid-action-with-tags", () => new JsonObject { ["uid"] = new JsonObject { ["type"] = "Action", ["id"] = "read" }, ["attrs"] = new JsonObject(), ["parents"] = new JsonArray(), ["tags"] = new JsonObject { ["x"] = 1 } }),
     ];
 
     private static JsonObject Alice() => new() { ["type"] = "User", ["id"] = "alice" };

@@ -30,9 +30,13 @@ internal sealed class CedarOracle : IDisposable
     public string Version { get; private set; } = "";
 
     /// <summary>Starts the oracle, failing loudly (with how to install it) when Node or the package is missing.</summary>
-    public static CedarOracle Start()
+    public static CedarOracle Start() => Start(RepositoryRoot(), "node");
+
+    /// <summary>Starts the oracle from a given repository root with a given Node executable.</summary>
+    /// <param name="root">The repository root (holding <c>tools/node</c>).</param>
+    /// <param name="node">The Node executable to run.</param>
+    internal static CedarOracle Start(string root, string node)
     {
-        var root = RepositoryRoot();
         var script = Path.Combine(root, "tools", "node", "cedar-oracle.mjs");
         var package = Path.Combine(root, "tools", "node", "node_modules", "@cedar-policy", "cedar-wasm", "nodejs", "cedar_wasm.js");
         if (!File.Exists(script))
@@ -45,7 +49,7 @@ internal sealed class CedarOracle : IDisposable
             throw new InvalidOperationException($"@cedar-policy/cedar-wasm is not installed ({package} is missing): {InstallHint}");
         }
 
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(node)
         {
             WorkingDirectory = Path.GetDirectoryName(script)!,
             RedirectStandardInput = true,
