@@ -140,6 +140,11 @@ internal sealed class CaseGenerator
             if (uid.Type == "Action")
             {
                 parents.AddRange(Vocabulary.ActionGroups.Where(g => g.Child == uid.Id).Select(g => new GenUid("Action", g.Parent)));
+                if (Chance(0.01))
+                {
+                    // An action under a non-action entity, which Cedar refuses.
+                    parents.Add(_exprs.PickUid());
+                }
             }
             else
             {

@@ -216,7 +216,7 @@ internal sealed class ExprGenerator
                 }
 
             case 20:
-                return If(GenType.Bool, d);
+                return Chance(0.5) ? If(GenType.Bool, d) : GuardedAccess(d);
             case 21:
                 return Attribute(GenType.Bool, d);
             case 22:
@@ -229,6 +229,36 @@ internal sealed class ExprGenerator
             default:
                 return Chance(0.5) ? Erroring(d) : new UnaryExpr("!", Erroring(d));
         }
+    }
+
+    /// <summary>
+    /// An attribute or tag read behind a test for it (<c>e has a &amp;&amp; e.a …</c>, <c>if e has a then … else …</c>,
+    /// <c>!(e has a) || …</c>, <c>e.hasTag(k) &amp;&amp; e.getTag(k) …</c>): the shapes the validator's optional-attribute
+    /// tracking must accept, and the near misses it must refuse.
+    /// </summary>
+    private GenExpr GuardedAccess(int d)
+    {
+        var target = EntityTarget(d);
+        var (name, type) = Pick(Vocabulary.Attributes);
+        var useTag = Chance(0.25);
+        var key = Pick(Vocabulary.TagKeys);
+        GenExpr test = useTag
+            ? new MethodExpr(target, "hasTag", [new AtomExpr(CedarText.Quote(key))])
+            : new HasExpr(target, CedarText.IsIdentifier(name) ? name : CedarText.Quote(name));
+
+        // Now and then the guard tests one thing and the read uses another: the near miss.
+        var readTarget = Chance(0.85) ? target : EntityTarget(d);
+        GenExpr read = useTag
+            ? new MethodExpr(readTarget, "getTag", [new AtomExpr(CedarText.Quote(Chance(0.9) ? key : Pick(Vocabulary.TagKeys)))])
+            : new AccessExpr(readTarget, Accessor(Chance(0.9) ? name : Pick(Vocabulary.Attributes).Name));
+        var use = new BinaryExpr("==", read, Gen(useTag ? Pick(Vocabulary.AllTypes) : type, 0), GenExpr.RelationLevel);
+        return _rnd.Next(4) switch
+        {
+            0 => new IfExpr(test, use, new AtomExpr(Chance(0.5) ? "true" : "false")),
+            1 => new BinaryExpr("||", new UnaryExpr("!", test), use, GenExpr.OrLevel),
+            2 => new BinaryExpr("&&", use, test, GenExpr.AndLevel),
+            _ => new BinaryExpr("&&", test, use, GenExpr.AndLevel),
+        };
     }
 
     /// <summary>An expression that usually errors at evaluation: exercises short-circuiting and error reporting.</summary>
