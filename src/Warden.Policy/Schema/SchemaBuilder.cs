@@ -23,7 +23,7 @@ internal sealed class SchemaBuilder
     public const int MaxExpandedTypeDepth = 256;
 
     /// <summary>Work allowed for computing the entity and action hierarchies' transitive closures.</summary>
-    public const long MaxHierarchyWork = 50_000_000;
+    public const long MaxHierarchyWork = 5_000_000;
 
     private const string CedarNamespace = "__cedar";
 

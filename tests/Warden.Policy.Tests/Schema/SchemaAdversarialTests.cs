@@ -94,7 +94,7 @@ public sealed class SchemaAdversarialTests
     [Fact]
     public void Parse_HierarchyWhoseClosureIsTooLarge_IsAnErrorNotAHang()
     {
-        // A chain of 20,000 entity types has a closure of 2*10^8 pairs: beyond the work budget.
+        // A chain of 20,000 entity types has a closure of 2*10^8 pairs: far beyond the work budget.
         var text = new StringBuilder("entity E0;\n");
         for (var i = 1; i < 20_000; i++)
         {
