@@ -1,3 +1,4 @@
+using Warden.Policy.Tests.Differential;
 using Warden.Policy.Validation;
 
 namespace Warden.Policy.Tests.Validation;
@@ -19,7 +20,8 @@ public sealed class ValidationDifferentialTests
         var set = PolicySet.Parse(policies);
 
         var ours = Validator.Validate(ValidatorTests.Schema, set).Errors.Select(e => e.PolicyId).ToHashSet(StringComparer.Ordinal);
-        var theirs = CedarWasmValidator.InvalidPolicies(ValidatorTests.SchemaText, policies);
+        using var oracle = CedarWasmOracle.Start();
+        var theirs = oracle.InvalidPolicies(ValidatorTests.SchemaText, policies);
 
         var disagreements = set.Policies
             .Where(p => ours.Contains(p.Id) != theirs.Contains(p.Id))
