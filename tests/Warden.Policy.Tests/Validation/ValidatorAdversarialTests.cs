@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
 using Warden.Policy.Schemas;
+using Warden.Policy.Syntax;
 using Warden.Policy.Validation;
+using Warden.Policy.Values;
 
 namespace Warden.Policy.Tests.Validation;
 
@@ -11,18 +13,17 @@ public sealed class ValidatorAdversarialTests
     public void Validate_ExpressionDeeperThanTheLimit_IsTooComplexNotAStackOverflow()
     {
         // Built directly: the parser caps nesting itself, so this is the validator's own guard.
-        var factory = new VExprFactory();
-        var body = factory.Bool(true);
+        Expr body = new LiteralExpr(CedarValue.True);
         for (var i = 0; i < 200_000; i++)
         {
-            body = factory.Node(VKind.Not, [body]);
+            body = new UnaryExpr(UnaryOp.Not, body);
         }
 
-        var policy = VPolicy.Create(factory, "deep", VScope.Any, VActionScope.Any, VScope.Any, body);
+        var policy = new CedarPolicy("deep", Effect.Permit, ScopeConstraint.Any, ActionConstraint.Any, ScopeConstraint.Any, [new Condition(true, body)], [], SourceSpan.None);
         var errors = ImmutableArray.CreateBuilder<ValidationError>();
         var warnings = ImmutableArray.CreateBuilder<ValidationWarning>();
 
-        Validator.ValidatePolicy(ValidatorTests.Schema, new TypeLattice(ValidatorTests.Schema), policy, errors, warnings);
+        Validator.ValidatePolicy(ValidatorTests.Schema, new TypeLattice(ValidatorTests.Schema), new ExprShapes(), policy, errors, warnings);
 
         Assert.Contains(errors, e => e.Kind == ValidationErrorKind.TooComplex);
     }
