@@ -87,6 +87,26 @@ public sealed class KnownDisagreementTests
         AssertAgrees(c);
     }
 
+    [Theory]
+    [InlineData("entity Folder; entity Group in [Folder]; entity User in [Group];")]
+    [InlineData("entity Folder; entity Doc in [Folder]; entity Group in [Doc]; entity User in [Group];")]
+    [InlineData("entity Folder; entity Doc in [Folder]; entity Group in [Group, Doc]; entity User in [Group];")]
+    public void Entities_ParentOfATransitivelyAllowedAncestorType_AcceptedAsCedarDoes(string types)
+    {
+        // cedar-wasm checks a parent's type against every type the schema lets be an ancestor (transitively), so
+        // User::"a" may have Folder::"f" as a direct parent when User in Group and Group in … Folder.
+        var user = new GenUid("User", "a");
+        var c = new DiffCase(
+            "transitive-ancestor-type",
+            [],
+            [new GenEntity(user, [], [new GenUid("Folder", "f")], null)],
+            [new GenRequest(user, Read, new GenUid("Folder", "f"), [])],
+            RawPolicies: "permit(principal in Folder::\"f\", action, resource);",
+            Schema: [types, "action read appliesTo { principal: [User], resource: [Folder] };"]);
+
+        AssertAgrees(c);
+    }
+
     private void AssertAgrees(DiffCase c)
     {
         var disagreement = new DiffRunner(_fixture).Check(c);
