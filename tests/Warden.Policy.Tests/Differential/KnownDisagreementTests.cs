@@ -107,6 +107,48 @@ public sealed class KnownDisagreementTests
         AssertAgrees(c);
     }
 
+    public static TheoryData<string> EnumReferences() => ["attribute", "set-element", "record-field", "tag", "parent", "context", "principal", "entity-declared", "entity-undeclared"];
+
+    [Theory]
+    [MemberData(nameof(EnumReferences))]
+    public void Entities_ReferenceToAnUndeclaredEnumId_RefusedAsCedarDoes(string where)
+    {
+        // cedar-wasm refuses `Color::"blue"` wherever the schema expects a Color (enum ["red"]): "entity
+        // `Color::"blue"` is of an enumerated entity type, but `"blue"` is not declared as a valid eid".
+        var blue = new System.Text.Json.Nodes.JsonObject { ["type"] = "Color", ["id"] = "blue" };
+        var user = new GenUid("User", "a");
+        var doc = new GenUid("Doc", "d");
+        KeyValuePair<string, System.Text.Json.Nodes.JsonNode?> Attr(string name, System.Text.Json.Nodes.JsonNode value) => new(name, value);
+        var entities = where switch
+        {
+            "attribute" => new[] { new GenEntity(doc, [Attr("color", blue)], [], null) },
+            "set-element" => [new GenEntity(doc, [Attr("colors", new System.Text.Json.Nodes.JsonArray(blue))], [], null)],
+            "record-field" => [new GenEntity(doc, [Attr("style", new System.Text.Json.Nodes.JsonObject { ["color"] = blue })], [], null)],
+            "tag" => [new GenEntity(doc, [], [], [Attr("k", blue)])],
+            "parent" => [new GenEntity(doc, [], [new GenUid("Color", "blue")], null)],
+            "entity-declared" => [new GenEntity(new GenUid("Color", "red"), [], [], null)],
+            "entity-undeclared" => [new GenEntity(new GenUid("Color", "blue"), [], [], null)],
+            _ => [],
+        };
+        var context = where == "context" ? [Attr("color", blue)] : new List<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>>();
+        var principal = where == "principal" ? new GenUid("Color", "blue") : user;
+        var c = new DiffCase(
+            "enum-reference-" + where,
+            [],
+            entities,
+            [new GenRequest(principal, Read, doc, context)],
+            RawPolicies: "permit(principal, action, resource);",
+            Schema:
+            [
+                "entity Color enum [\"red\"];",
+                "entity User;",
+                "entity Doc in [Color] { color?: Color, colors?: Set<Color>, style?: { color: Color } } tags Color;",
+                "action read appliesTo { principal: [User, Color], resource: [Doc], context: { color?: Color } };",
+            ]);
+
+        AssertAgrees(c);
+    }
+
     private void AssertAgrees(DiffCase c)
     {
         var disagreement = new DiffRunner(_fixture).Check(c);

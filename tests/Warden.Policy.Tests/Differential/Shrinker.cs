@@ -21,8 +21,15 @@ internal static class Shrinker
         while (progress && checks < MaxChecks)
         {
             progress = false;
+            var size = Size(current.Case);
             foreach (var candidate in Candidates(current.Case, current.Request))
             {
+                // Only strictly smaller cases count, so shrinking cannot go round in circles.
+                if (Size(candidate) >= size)
+                {
+                    continue;
+                }
+
                 if (++checks > MaxChecks)
                 {
                     break;
@@ -40,11 +47,22 @@ internal static class Shrinker
         return current;
     }
 
+    private static int Size(DiffCase c) => c.Describe().Length;
+
+    // Cheap, structural cuts first; cutting raw text character by character comes last.
     private static IEnumerable<DiffCase> Candidates(DiffCase c, int request)
     {
         if (c.Requests.Count > 1)
         {
             yield return c with { Requests = [c.Requests[request]] };
+        }
+
+        // Often the policies do not matter at all (the entities or the request are the problem).
+        // (Compared as text: the records hold lists, which compare by reference.)
+        var trivial = new GenPolicy([], true, "principal", "action", "resource", []);
+        if (c.PolicyText != trivial.ToString())
+        {
+            yield return c with { Policies = [trivial], RawPolicies = null };
         }
 
         for (var i = 0; i < c.Policies.Count && c.RawPolicies is null; i++)
@@ -62,22 +80,6 @@ internal static class Shrinker
             yield return c with { Schema = Without(c.Schema, i) };
         }
 
-        if (c.RawPolicies is { } text)
-        {
-            foreach (var shorter in ShorterTexts(text))
-            {
-                yield return c with { RawPolicies = shorter };
-            }
-        }
-
-        for (var p = 0; p < c.Policies.Count && c.RawPolicies is null; p++)
-        {
-            foreach (var policy in Candidates(c.Policies[p]))
-            {
-                yield return c with { Policies = Replace(c.Policies, p, policy) };
-            }
-        }
-
         for (var e = 0; e < c.Entities.Count; e++)
         {
             foreach (var entity in Candidates(c.Entities[e]))
@@ -92,6 +94,22 @@ internal static class Shrinker
             for (var k = 0; k < req.Context.Count; k++)
             {
                 yield return c with { Requests = Replace(c.Requests, r, req with { Context = Without(req.Context, k) }) };
+            }
+        }
+
+        for (var p = 0; p < c.Policies.Count && c.RawPolicies is null; p++)
+        {
+            foreach (var policy in Candidates(c.Policies[p]))
+            {
+                yield return c with { Policies = Replace(c.Policies, p, policy) };
+            }
+        }
+
+        if (c.RawPolicies is { } text)
+        {
+            foreach (var shorter in ShorterTexts(text))
+            {
+                yield return c with { RawPolicies = shorter };
             }
         }
     }
