@@ -43,8 +43,11 @@ internal static class SqliteSchema
     private static readonly string[] OwnObjects =
         ["grain_state", "reminders", "reminders_by_hash", "sqlite_autoindex_grain_state_1", "sqlite_autoindex_reminders_1"];
 
-    /// <summary>Refuses a database that belongs to another program or to a newer Warden, then creates the schema.</summary>
-    public static void EnsureCreated(SqliteConnection connection, string databasePath)
+    /// <summary>
+    /// Refuses a database that belongs to another program or to a newer Warden. Reads only.
+    /// </summary>
+    /// <returns>Whether the schema still has to be created.</returns>
+    public static bool Inspect(SqliteConnection connection, string databasePath)
     {
         var applicationId = Scalar(connection, "PRAGMA application_id;");
         var version = Scalar(connection, "PRAGMA user_version;");
@@ -68,6 +71,12 @@ internal static class SqliteSchema
                 $"'{databasePath}' already holds tables that are not Warden's. Point the data directory elsewhere; the file was not changed.");
         }
 
+        return version < Version;
+    }
+
+    /// <summary>Creates the schema and stamps the file as Warden's.</summary>
+    public static void Create(SqliteConnection connection)
+    {
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, transaction, CreateStatements);
         Execute(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"PRAGMA application_id = {ApplicationId};"));

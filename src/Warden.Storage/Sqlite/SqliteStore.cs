@@ -231,8 +231,14 @@ internal sealed class SqliteStore : IDisposable
             connection.Open();
             Pragma(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};"));
 
-            // Reading the header first makes a non-database file fail here, before anything is written to it.
-            SqliteSchema.EnsureCreated(connection, DatabasePath);
+            // INVARIANT: nothing is written to the file until it has proven to be an intact Warden database (or a new
+            // one): the header is read first, then the integrity check, and only then WAL mode and the schema.
+            var needsSchema = SqliteSchema.Inspect(connection, DatabasePath);
+            if (_options.VerifyIntegrityOnOpen)
+            {
+                VerifyIntegrity(connection);
+            }
+
             var journalMode = Pragma(connection, "PRAGMA journal_mode = WAL;");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
             {
@@ -241,9 +247,9 @@ internal sealed class SqliteStore : IDisposable
             }
 
             Pragma(connection, _options.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-            if (_options.VerifyIntegrityOnOpen)
+            if (needsSchema)
             {
-                VerifyIntegrity(connection);
+                SqliteSchema.Create(connection);
             }
 
             _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "warden-sqlite-writer" };
