@@ -151,14 +151,14 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     private static async Task<FileStream> AcquireInstallLockAsync(string path)
     {
-        var deadline = DateTime.UtcNow + InstallTimeout;
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (waited.Elapsed < InstallTimeout)
             {
                 // Another process is installing; there is no event to wait on across processes.
                 await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);

@@ -39,6 +39,7 @@ internal sealed class SqliteStore : IDisposable
     private Thread? _writerThread;
     private string _readConnectionString = string.Empty;
     private bool _closed;
+    private long _committedBatches;
 
     public SqliteStore(IOptions<EmbeddedStorageOptions> options, ILogger<SqliteStore> logger)
     {
@@ -49,6 +50,9 @@ internal sealed class SqliteStore : IDisposable
 
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>How many write transactions committed so far (each acknowledges a whole batch).</summary>
+    internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
     /// <summary>The options the store was created with.</summary>
     public EmbeddedStorageOptions Options => _options;
@@ -334,6 +338,7 @@ internal sealed class SqliteStore : IDisposable
 
                 failedAt = -1;
                 writer.Commit();
+                Interlocked.Increment(ref _committedBatches);
             }
             catch (Exception e)
             {
