@@ -1,0 +1,6 @@
+namespace Warden.Lineage.Tests;
+
+public static class CrashWriterProgram
+{
+    public static int Main(string[] args) => 0;
+}
