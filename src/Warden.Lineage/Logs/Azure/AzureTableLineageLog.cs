@@ -15,7 +15,7 @@ namespace Warden.Lineage.Logs.Azure;
 /// <para>Layout (one table, format version 1):</para>
 /// <list type="bullet">
 /// <item>Partition key <c>{tenant}|{bucket}</c>: the tenant id (URI-escaped, so <c>| / \ # ?</c> cannot occur) and
-/// the bucket number, <c>(sequence − 1) / 100,000</c>, zero-padded to 10 digits. Buckets keep partitions bounded and
+/// the bucket number, <c>(sequence − 1) / BucketSize</c> (default 100,000, pinned in a <c>~meta</c> row), zero-padded to 10 digits. Buckets keep partitions bounded and
 /// spread a busy tenant's history over partitions while each batch still lands in one.</item>
 /// <item>Record rows: row key = the sequence zero-padded to 19 digits; properties <c>Record</c> (the canonical
 /// MessagePack bytes) and copies for filtering (<c>Seq, Ts, Kind, Decision, AgentId, SessionId, Resource</c>).</item>
@@ -42,10 +42,9 @@ namespace Warden.Lineage.Logs.Azure;
 /// </remarks>
 public sealed class AzureTableLineageLog : ILineageLog
 {
-    /// <summary>Records per bucket (partition) of a tenant; part of the storage format.</summary>
-    public const long BucketSize = 100_000;
-
     private const string HeadRowKey = "~head";
+    private const string MetaPartition = "~meta";
+    private const string MetaRowKey = "format";
     private const int MaxActionsPerTransaction = 100;
     private const long MaxTransactionPayload = 3 * 1024 * 1024;
 
@@ -53,10 +52,14 @@ public sealed class AzureTableLineageLog : ILineageLog
     private readonly Dictionary<string, long> _latestBucket = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    private AzureTableLineageLog(TableClient table)
+    private AzureTableLineageLog(TableClient table, long bucketSize)
     {
         _table = table;
+        BucketSize = bucketSize;
     }
+
+    /// <summary>Records per bucket (partition) of a tenant in this table.</summary>
+    public long BucketSize { get; }
 
     /// <summary>Opens the log in the table named by <paramref name="options"/>, creating it if allowed.</summary>
     public static async Task<AzureTableLineageLog> OpenAsync(
@@ -73,7 +76,24 @@ public sealed class AzureTableLineageLog : ILineageLog
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new AzureTableLineageLog(table);
+        // The bucket size decides where every record lives: pin it in the table and refuse a mismatch.
+        var meta = new TableEntity(MetaPartition, MetaRowKey) { ["Format"] = 1, ["BucketSize"] = options.BucketSize };
+        try
+        {
+            await table.AddEntityAsync(meta, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var stored = (await table.GetEntityAsync<TableEntity>(MetaPartition, MetaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            var storedBucketSize = stored.GetInt64("BucketSize");
+            if (storedBucketSize != options.BucketSize)
+            {
+                throw new InvalidOperationException(
+                    $"Table '{options.TableName}' holds lineage with bucket size {storedBucketSize}; it cannot be opened with {options.BucketSize}.", ex);
+            }
+        }
+
+        return new AzureTableLineageLog(table, options.BucketSize);
     }
 
     /// <inheritdoc />
@@ -219,14 +239,12 @@ public sealed class AzureTableLineageLog : ILineageLog
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    internal static string PartitionKey(string tenantId, long bucket) =>
+    private static string PartitionKey(string tenantId, long bucket) =>
         Uri.EscapeDataString(tenantId) + "|" + bucket.ToString("D10", CultureInfo.InvariantCulture);
 
-    internal static string RecordRowKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+    private static string RecordRowKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
 
-    internal static long BucketOf(long sequence) => (Math.Max(1, sequence) - 1) / BucketSize;
-
-    internal TableClient Table => _table;
+    private long BucketOf(long sequence) => (Math.Max(1, sequence) - 1) / BucketSize;
 
     private async Task AppendTenantAsync(string tenantId, List<LineageRecord> records, CancellationToken cancellationToken)
     {
