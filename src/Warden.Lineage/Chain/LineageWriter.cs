@@ -177,8 +177,25 @@ public sealed class LineageWriter : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                var failure = await CommitAsync(batch).ConfigureAwait(false);
-                failureSinceFlush ??= failure;
+                try
+                {
+                    var failure = await CommitAsync(batch).ConfigureAwait(false);
+                    failureSinceFlush ??= failure;
+                }
+                catch (Exception ex)
+                {
+                    // INVARIANT: the loop never dies, or every later appender would wait forever. A bug here fails
+                    // the batch (closed) and forgets every cached head, so chains reload from the log.
+                    LineageWriterLog.BatchFailed(_logger, batch.Count, ex);
+                    _heads.Clear();
+                    foreach (var item in batch)
+                    {
+                        Fail(item, ex, item.Event!.TenantId);
+                    }
+
+                    failureSinceFlush ??= ex;
+                }
+
                 batch.Clear();
             }
 
