@@ -12,6 +12,9 @@ public sealed record ChainVerificationResult
     /// <summary>True when no fault was found.</summary>
     public bool IsIntact => Fault == ChainFault.None;
 
+    /// <summary>The verdict: <see cref="ChainStatus.Intact"/> or <see cref="ChainStatus.Broken"/>.</summary>
+    public ChainStatus Status => IsIntact ? ChainStatus.Intact : ChainStatus.Broken;
+
     /// <summary>The first fault found, or <see cref="ChainFault.None"/>.</summary>
     public required ChainFault Fault { get; init; }
 

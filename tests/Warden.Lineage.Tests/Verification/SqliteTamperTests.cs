@@ -54,6 +54,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
         var result = await Verify(ChainHead.Of(_records[^1]));
 
         Assert.True(result.IsIntact, result.ToString());
+        Assert.Equal(ChainStatus.Intact, result.Status);
         Assert.Equal(Count, result.RecordsVerified);
         Assert.Equal(Count, result.LastGoodSequence);
         Assert.Null(result.FirstBadSequence);
@@ -67,6 +68,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
 
         var result = await Verify();
 
+        Assert.Equal(ChainStatus.Broken, result.Status);
         Assert.Equal(ChainFault.Altered, result.Fault);
         Assert.Equal(7, result.FirstBadSequence);
         Assert.Equal(_records[6].Hash, result.ActualHash);
