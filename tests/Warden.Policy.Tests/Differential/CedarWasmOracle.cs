@@ -50,6 +50,19 @@ internal sealed class CedarWasmOracle : IDisposable
         return JsonNode.Parse(line)!.AsObject();
     }
 
+    /// <summary>Strict validation by the official validator: the ids of the policies it reports errors for.</summary>
+    public HashSet<string> InvalidPolicies(string schema, string policies)
+    {
+        var request = new JsonObject { ["validate"] = new JsonObject { ["schema"] = schema, ["policies"] = policies } };
+        _process.StandardInput.WriteLine(request.ToJsonString());
+        _process.StandardInput.Flush();
+        var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the oracle exited");
+        var answer = JsonNode.Parse(line)!.AsObject();
+        return answer["invalid"] is JsonArray invalid
+            ? [.. invalid.Select(n => n!.GetValue<string>())]
+            : throw new InvalidOperationException($"cedar-wasm could not validate: {answer["failure"]}");
+    }
+
     public void Dispose()
     {
         _process.StandardInput.Close();

@@ -1,11 +1,21 @@
 // The official Cedar engine as an oracle for differential tests: one JSON case per stdin line, one JSON answer
-// per stdout line. Usage: node cedar-oracle.js <cedar-wasm nodejs dir>
+// per stdout line (a case is either requests to authorize or {"validate": {schema, policies}}).
+// Usage: node cedar-oracle.js <cedar-wasm nodejs dir>
 'use strict';
 const readline = require('readline');
 const cedar = require(process.argv[2]);
 const lines = readline.createInterface({ input: process.stdin, terminal: false });
 lines.on('line', line => {
   const test = JSON.parse(line);
+  if (test.validate) {
+    // Strict validation of a policy set against a schema: the ids of the policies with errors.
+    const r = cedar.validate({ schema: test.validate.schema, policies: { staticPolicies: test.validate.policies }, validationSettings: { mode: 'strict' } });
+    const answer = r.type === 'success'
+      ? { invalid: [...new Set(r.validationErrors.map(e => e.policyId))] }
+      : { failure: r.errors.map(e => e.message).join('; ') };
+    process.stdout.write(JSON.stringify(answer) + '\n');
+    return;
+  }
   const answers = [];
   let parseError = null;
   for (const request of test.requests) {
