@@ -1,6 +1,8 @@
 using Warden.Policy;
 using Warden.Policy.Authorization;
+using Warden.Policy.Schemas;
 using Warden.Policy.Types;
+using Warden.Policy.Validation;
 
 namespace Warden.Cli.Cedar;
 
@@ -23,6 +25,27 @@ public sealed class ConformanceOptions
     /// <summary>Request validation against the schema: null when valid, otherwise why not (checked for requests with <c>validateRequest</c>).</summary>
     public Func<ISchemaShapes, AuthorizationRequest, string?>? ValidateRequest { get; init; }
 
-    /// <summary>The options with every schema-dependent part this build provides.</summary>
-    public static ConformanceOptions Default { get; } = new();
+    /// <summary>
+    /// The options with every schema-dependent part this build provides: schemas read by <see cref="Schema"/>
+    /// (Cedar format, or JSON for a <c>.json</c> file), policies checked by <see cref="Validator"/> in strict mode,
+    /// requests checked by <see cref="RequestValidator"/>.
+    /// </summary>
+    public static ConformanceOptions Default { get; } = new()
+    {
+        LoadSchema = LoadSchemaFile,
+        ValidatePolicies = (shapes, policies) => Validator.Validate(AsSchema(shapes), policies).Passed,
+        ValidateRequest = (shapes, request) =>
+            RequestValidator.Validate(AsSchema(shapes), request) is { IsEmpty: false } violations
+                ? string.Join("; ", violations)
+                : null,
+    };
+
+    private static Schema LoadSchemaFile(string path)
+    {
+        var text = File.ReadAllText(path);
+        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Schema.ParseJson(text) : Schema.Parse(text);
+    }
+
+    private static Schema AsSchema(ISchemaShapes shapes) =>
+        shapes as Schema ?? throw new InvalidOperationException("validation needs a schema read by Warden.Policy.Schemas.Schema");
 }

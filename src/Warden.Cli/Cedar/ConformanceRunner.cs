@@ -4,6 +4,7 @@ using Warden.Policy;
 using Warden.Policy.Authorization;
 using Warden.Policy.Entities;
 using Warden.Policy.Json;
+using Warden.Policy.Schemas;
 using Warden.Policy.Syntax;
 using Warden.Policy.Types;
 using Warden.Policy.Values;
@@ -115,7 +116,7 @@ public sealed class ConformanceRunner
             {
                 setup = Prepare(root, test);
             }
-            catch (Exception e) when (e is CedarParseException or CedarJsonException or IOException or UnauthorizedAccessException
+            catch (Exception e) when (e is CedarParseException or CedarJsonException or SchemaException or IOException or UnauthorizedAccessException
                 or FormatException or ArgumentException or InvalidOperationException or KeyNotFoundException)
             {
                 Fail(report, $"FAIL {name}: cannot run the test: {e.Message}", Math.Max(1, requestCount));
