@@ -80,15 +80,28 @@ internal static class JsonProjection
         }
     }
 
+    private static string Describe(CedarType type) => type switch
+    {
+        BoolType => "Bool",
+        LongType => "Long",
+        StringType => "String",
+        EntityType entity => entity.Name,
+        ExtensionType extension => extension.Name,
+        SetType => "Set",
+        RecordType => "Record",
+        _ => "declared",
+    };
+
     private static CedarValue Leaf(JsonElement element, CedarType? type, string path)
     {
         try
         {
             return CedarJson.ParseValue(element, type);
         }
-        catch (CedarJsonException ex)
+        catch (CedarJsonException)
         {
-            throw new ProjectionException(path, ex.Message);
+            // The engine's message may quote the value; tool arguments must not reach decisions, events or logs.
+            throw new ProjectionException(path, type is null ? "is not a Cedar value" : $"does not have the declared type {Describe(type)}");
         }
     }
 }

@@ -162,7 +162,7 @@ internal sealed class SessionGrain(
             return CallError.InvalidArgument("request", "is required");
         }
 
-        if (RequestValidator.Validate(request) is { IsDefaultOrEmpty: false } violations)
+        if (Validate(request, string.Empty) is { IsDefaultOrEmpty: false } violations)
         {
             return CallError.InvalidArgument(violations);
         }
@@ -198,7 +198,7 @@ internal sealed class SessionGrain(
             }
             else
             {
-                violations.AddRange(RequestValidator.Validate(requests[i], $"requests[{i}]."));
+                violations.AddRange(Validate(requests[i], $"requests[{i}]."));
             }
         }
 
@@ -919,6 +919,23 @@ internal sealed class SessionGrain(
             CallerKind.Operator when @operator => null,
             _ => CallError.PermissionDenied($"{caller.Kind.ToString().ToLowerInvariant()} callers may not do this"),
         };
+    }
+
+    /// <summary>The shape checks of a request plus well-formedness of its JSON (malformed JSON is a caller error, not a deny).</summary>
+    private static ImmutableArray<FieldViolation> Validate(EvaluationRequest request, string prefix)
+    {
+        var violations = RequestValidator.Validate(request, prefix);
+        if (request.InputJson is { Length: <= WardenLimits.MaxInputJsonLength } && !JsonShape.IsObjectOrAbsent(request.InputJson))
+        {
+            violations = violations.Add(new FieldViolation(prefix + "input", "must be a JSON object"));
+        }
+
+        if (request.Resource?.AttributesJson is { Length: <= WardenLimits.MaxAttributesJsonLength } attributes && !JsonShape.IsObjectOrAbsent(attributes))
+        {
+            violations = violations.Add(new FieldViolation(prefix + "resource.attributes", "must be a JSON object"));
+        }
+
+        return violations;
     }
 
     private void Append(List<SessionEvent> events, SessionEvent e)

@@ -206,12 +206,15 @@ public sealed class PolicyGateTests(WardenClusterFixture fixture)
         var missing = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", """{"limit":10}"""));
         var wrongType = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", """{"sql":42}"""));
         var extra = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", """{"sql":"select 1","dryRun":true}"""));
-        var notJson = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", "{sql"));
+        var notJson = await fixture.Session(tenantId, session.SessionId).EvaluateAsync(Caller.Agent(tenantId, "bot"), Act("db.query", "Acme::Table", "orders", "{sql"));
+        var notObject = await fixture.Session(tenantId, session.SessionId).EvaluateAsync(Caller.Agent(tenantId, "bot"), Act("db.query", "Acme::Table", "orders", "[1]"));
 
         Assert.Equal(ReasonCodes.RequestInvalid, missing.Code());
         Assert.Equal(ReasonCodes.RequestInvalid, wrongType.Code());
+        Assert.DoesNotContain(wrongType.Reasons, r => r.Message.Contains("42", StringComparison.Ordinal));
         Assert.True(extra.IsAllowed);
-        Assert.Equal(DecisionEffect.Deny, notJson.Effect);
+        Assert.Equal("input", Assert.Single(notJson.Error!.Violations).Field);
+        Assert.Equal("input", Assert.Single(notObject.Error!.Violations).Field);
     }
 
     [Fact]
