@@ -42,6 +42,12 @@ public static class ReasonCodes
     /// <summary>Policy requires an operator's approval, which is pending.</summary>
     public const string ApprovalPending = "approval_pending";
 
+    /// <summary>
+    /// A forbid policy failed to evaluate (overflow, an extension error). Cedar would skip it; Warden denies, because a
+    /// forbid that could not be checked might have applied.
+    /// </summary>
+    public const string PolicyError = "policy_error";
+
     /// <summary>An operator denied the approval this action needed.</summary>
     public const string ApprovalDenied = "approval_denied";
 

@@ -53,6 +53,9 @@ internal enum PolicyOutcome
 
     /// <summary>The request does not fit the tenant's schema (unknown action or type, arguments of the wrong shape).</summary>
     Invalid = 3,
+
+    /// <summary>A forbid failed to evaluate, so it may have applied: deny (Cedar would skip it; Warden fails closed).</summary>
+    ForbidFailed = 4,
 }
 
 /// <summary>The policy gate's answer.</summary>

@@ -46,6 +46,7 @@ internal sealed class TenantPolicy
             p => p.Id,
             p => new PolicyInfo(
                 p.AnnotatedId ?? p.Id,
+                p.Effect == Effect.Forbid,
                 string.Equals(p.GetAnnotation(ApprovalAnnotation), "required", StringComparison.OrdinalIgnoreCase),
                 p.GetAnnotation(ReasonAnnotation)),
             StringComparer.Ordinal);
@@ -186,6 +187,20 @@ internal sealed class TenantPolicy
         var determining = response.DeterminingPolicies.Select(p => _policies[p.Id]).ToList();
         var diagnostics = response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
         var ids = determining.Select(p => p.DisplayId).ToImmutableArray();
+        var failedForbids = response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
+        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
+        {
+            // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
+            // evaluated it might have applied, so an allow that depends on it not applying is refused.
+            return new PolicyVerdict(
+                PolicyOutcome.ForbidFailed,
+                failedForbids,
+                [],
+                [new DecisionReason(ReasonCodes.PolicyError, $"forbid policies {string.Join(", ", failedForbids)} failed to evaluate")],
+                diagnostics,
+                labels);
+        }
+
         if (response.Decision == CedarDecision.Allow)
         {
             return new PolicyVerdict(PolicyOutcome.Allow, ids, [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)], [], diagnostics, labels);
@@ -368,7 +383,7 @@ internal sealed class TenantPolicy
         return problems.Count == before ? store : null;
     }
 
-    private sealed record PolicyInfo(string DisplayId, bool RequiresApproval, string? Reason);
+    private sealed record PolicyInfo(string DisplayId, bool IsForbid, bool RequiresApproval, string? Reason);
 }
 
 /// <summary>The result of compiling a tenant's documents.</summary>

@@ -495,6 +495,10 @@ internal sealed class SessionGrain(
                         reasons.Add(new DecisionReason(ReasonCodes.PolicyForbidden, $"forbidden by {string.Join(", ", verdict.DeterminingPolicies)}"));
                         reasons.AddRange(verdict.Reasons);
                         break;
+                    case PolicyOutcome.ForbidFailed:
+                        effect = DecisionEffect.Deny;
+                        reasons.AddRange(verdict.Reasons);
+                        break;
                     case PolicyOutcome.Invalid:
                         effect = DecisionEffect.Deny;
                         reasons.Add(new DecisionReason(ReasonCodes.RequestInvalid, "the request does not fit the tenant's schema"));

@@ -383,4 +383,66 @@ public sealed class PolicyGateTests(WardenClusterFixture fixture)
         Assert.Equal((history.Facts.Decisions, history.Facts.Allows, history.Facts.Denials), (replayed.Decisions, replayed.Allows, replayed.Denials));
         Assert.Equal(history.Facts.ActionCounts.OrderBy(p => p.Key), replayed.ToFacts().ActionCounts.OrderBy(p => p.Key));
     }
+
+    [Fact]
+    public async Task Evaluate_ForbidThatFailsToEvaluate_DeniesWhereCedarWouldSkipIt()
+    {
+        var overflow = Samples.PoliciesFrom("baseline")
+            + "\n@id(\"overflowing-forbid\")\nforbid (principal, action == Action::\"db.query\", resource) when { context.input has limit && context.input.limit * 9223372036854775807 > 0 };";
+        var tenantId = await fixture.NewTenantAsync(overflow, Samples.Schema);
+        await fixture.NewAgentAsync(tenantId, "bot", Surface);
+        var session = await fixture.OpenAsync(tenantId, "bot", new ScopeRequest("db.query", "Acme::Table::*"));
+
+        var failing = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", """{"sql":"select 1","limit":2}"""));
+        var fine = await Evaluate(tenantId, session, Act("db.query", "Acme::Table", "orders", """{"sql":"select 1"}"""));
+
+        Assert.Equal(ReasonCodes.PolicyError, failing.Code());
+        Assert.Contains(failing.Diagnostics, d => d.StartsWith("overflowing-forbid", StringComparison.Ordinal));
+        Assert.True(fine.IsAllowed);
+    }
+
+    [Fact]
+    public async Task EvaluateMany_SecretThenSendInOneBatch_SecondSeesTheFirst()
+    {
+        var (tenantId, session) = await SessionAsync(string.Empty, null, new ScopeRequest("vault.read", "Acme::Vault::*"), new ScopeRequest("email.send", "Acme::Mailbox::*"));
+
+        var decisions = Ok(await fixture.Session(tenantId, session.SessionId).EvaluateManyAsync(
+            Caller.Agent(tenantId, "bot"), [Mail(), Act("vault.read", "Acme::Vault", "prod-db-password"), Mail()]));
+
+        Assert.Equal([DecisionEffect.Allow, DecisionEffect.Allow, DecisionEffect.Deny], decisions.Select(d => d.Effect));
+        Assert.Equal(decisions.Select(d => d.Sequence).Order(), decisions.Select(d => d.Sequence));
+    }
+
+    [Fact]
+    public async Task EvaluateMany_OneMalformedEntry_InvalidArgumentNamingIt()
+    {
+        var (tenantId, session) = await SessionAsync(string.Empty, null, new ScopeRequest("email.send", "Acme::Mailbox::*"));
+
+        var result = await fixture.Session(tenantId, session.SessionId).EvaluateManyAsync(Caller.Agent(tenantId, "bot"), [Mail(), Act("email.send", "Acme::Mailbox", "")]);
+
+        Assert.Equal("requests[1].resource.id", Assert.Single(result.Error!.Violations).Field);
+    }
+
+    [Fact]
+    public async Task RequestGrant_ClosedSession_FailedPrecondition()
+    {
+        var (tenantId, session) = await SessionAsync(string.Empty, null);
+        var grain = fixture.Session(tenantId, session.SessionId);
+        Ok(await grain.CloseAsync(Caller.Agent(tenantId, "bot")));
+
+        var requested = await grain.RequestGrantAsync(Caller.Agent(tenantId, "bot"), new GrantRequest([new ScopeRequest("doc.read", "Acme::Doc::*")], "late", null));
+
+        Assert.Equal(CallStatus.FailedPrecondition, requested.Status);
+    }
+
+    [Fact]
+    public async Task RequestGrant_TtlBeyondSession_CappedAtTheSessionExpiry()
+    {
+        var (tenantId, session) = await SessionAsync(string.Empty, TimeSpan.FromMinutes(2));
+
+        var requested = Ok(await fixture.Session(tenantId, session.SessionId).RequestGrantAsync(
+            Caller.Agent(tenantId, "bot"), new GrantRequest([new ScopeRequest("doc.read", "Acme::Doc::\"reports/*\"")], "need it", TimeSpan.FromHours(5))));
+
+        Assert.Equal(session.ExpiresAt, Assert.Single(requested.Issued).ExpiresAt);
+    }
 }

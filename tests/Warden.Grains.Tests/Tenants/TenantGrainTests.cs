@@ -156,4 +156,18 @@ public sealed class TenantGrainTests(WardenClusterFixture fixture)
         Assert.Equal([one], listOne.Select(a => a.TenantId).Distinct());
         Assert.Equal(["only-two", "shared-name"], listTwo.Select(a => a.AgentId).Order());
     }
+
+    [Fact]
+    public async Task ListSessions_TwoAgents_ListsOpenSessionsOfEveryAgent()
+    {
+        var tenantId = await fixture.NewTenantAsync();
+        await fixture.NewAgentAsync(tenantId, "a1");
+        await fixture.NewAgentAsync(tenantId, "a2");
+        var s1 = await fixture.OpenAsync(tenantId, "a1");
+        var s2 = await fixture.OpenAsync(tenantId, "a2");
+
+        var sessions = Ok(await fixture.Tenant(tenantId).ListSessionsAsync());
+
+        Assert.Equal(new[] { s1.SessionId, s2.SessionId }.Order(), sessions.Select(s => s.SessionId).Order());
+    }
 }
