@@ -20,7 +20,7 @@ namespace Warden.Policy.Json;
 /// </remarks>
 internal sealed class CedarJsonReader
 {
-    private readonly List<string> _path = [];
+    private readonly List<PathSegment> _path = [];
 
     private CedarJsonReader(ISchemaShapes? schema)
     {
@@ -44,7 +44,7 @@ internal sealed class CedarJsonReader
         var index = 0;
         foreach (var item in root.EnumerateArray())
         {
-            _path.Add("[" + index.ToString(CultureInfo.InvariantCulture) + "]");
+            _path.Add(PathSegment.At(index));
             var entity = ReadEntity(item);
             if (entity is not null)
             {
@@ -135,7 +135,7 @@ internal sealed class CedarJsonReader
             throw Error($"missing field `{missing}`");
         }
 
-        _path.Add(".uid");
+        _path.Add(PathSegment.Named("uid"));
         var uid = ReadEntityUid(uidElement.Value);
         _path.RemoveAt(_path.Count - 1);
 
@@ -148,9 +148,10 @@ internal sealed class CedarJsonReader
         var p = 0;
         foreach (var parentElement in parentsElement.Value.EnumerateArray())
         {
-            _path.Add(".parents[" + p.ToString(CultureInfo.InvariantCulture) + "]");
+            _path.Add(PathSegment.Named("parents"));
+            _path.Add(PathSegment.At(p));
             parents.Add(ReadEntityUid(parentElement));
-            _path.RemoveAt(_path.Count - 1);
+            _path.RemoveRange(_path.Count - 2, 2);
             p++;
         }
 
@@ -166,7 +167,7 @@ internal sealed class CedarJsonReader
 
         if (Schema is null)
         {
-            return new Entity(uid, Read(".attrs", () => ReadUntypedRecord(attrsElement.Value, 1)).AsRecord(), parents, ReadUntypedTags(tagsElement));
+            return new Entity(uid, Read("attrs", () => ReadUntypedRecord(attrsElement.Value, 1)).AsRecord(), parents, ReadUntypedTags(tagsElement));
         }
 
         if (uid.IsAction)
@@ -177,7 +178,7 @@ internal sealed class CedarJsonReader
             }
 
             // Declared actions come from the schema (added after reading all entities).
-            _ = Read(".attrs", () => ReadUntypedRecord(attrsElement.Value, 1));
+            _ = Read("attrs", () => ReadUntypedRecord(attrsElement.Value, 1));
             return null;
         }
 
@@ -195,7 +196,7 @@ internal sealed class CedarJsonReader
             }
         }
 
-        var attributes = Read(".attrs", () => ReadTypedRecord(attrsElement.Value, shape.Attributes, 1)).AsRecord();
+        var attributes = Read("attrs", () => ReadTypedRecord(attrsElement.Value, shape.Attributes, 1)).AsRecord();
         CedarRecord? tags = null;
         if (tagsElement is { } tagObject && tagObject.EnumerateObject().Any())
         {
@@ -208,9 +209,10 @@ internal sealed class CedarJsonReader
             var list = new List<KeyValuePair<string, CedarValue>>();
             foreach (var property in UniqueProperties(tagObject))
             {
-                _path.Add(".tags." + property.Name);
+                _path.Add(PathSegment.Named("tags"));
+                _path.Add(PathSegment.Named(property.Name));
                 list.Add(new(property.Name, ReadTyped(property.Value, tagType, 2)));
-                _path.RemoveAt(_path.Count - 1);
+                _path.RemoveRange(_path.Count - 2, 2);
             }
 
             tags = BuildRecord(list);
@@ -220,7 +222,7 @@ internal sealed class CedarJsonReader
     }
 
     private CedarRecord? ReadUntypedTags(JsonElement? tags) =>
-        tags is { } element ? Read(".tags", () => ReadUntypedRecord(element, 1)).AsRecord() : null;
+        tags is { } element ? Read("tags", () => ReadUntypedRecord(element, 1)).AsRecord() : null;
 
     // ---------------------------------------------------------------- values
 
@@ -245,7 +247,7 @@ internal sealed class CedarJsonReader
                     var i = 0;
                     foreach (var item in element.EnumerateArray())
                     {
-                        _path.Add("[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                        _path.Add(PathSegment.At(i));
                         items.Add(ReadUntyped(item, depth + 1));
                         _path.RemoveAt(_path.Count - 1);
                         i++;
@@ -287,7 +289,7 @@ internal sealed class CedarJsonReader
         var list = new List<KeyValuePair<string, CedarValue>>();
         foreach (var property in UniqueProperties(element))
         {
-            _path.Add("." + property.Name);
+            _path.Add(PathSegment.Named(property.Name));
             list.Add(new(property.Name, ReadUntyped(property.Value, depth + 1)));
             _path.RemoveAt(_path.Count - 1);
         }
@@ -354,7 +356,7 @@ internal sealed class CedarJsonReader
                     var i = 0;
                     foreach (var item in element.EnumerateArray())
                     {
-                        _path.Add("[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                        _path.Add(PathSegment.At(i));
                         items.Add(ReadTyped(item, setType.Element, depth + 1));
                         _path.RemoveAt(_path.Count - 1);
                         i++;
@@ -395,7 +397,7 @@ internal sealed class CedarJsonReader
         var list = new List<KeyValuePair<string, CedarValue>>();
         foreach (var property in UniqueProperties(element))
         {
-            _path.Add("." + property.Name);
+            _path.Add(PathSegment.Named(property.Name));
             if (type.Attributes.TryGetValue(property.Name, out var attribute))
             {
                 list.Add(new(property.Name, ReadTyped(property.Value, attribute.Type, depth + 1)));
@@ -573,7 +575,7 @@ internal sealed class CedarJsonReader
 
     private CedarValue Read(string segment, Func<CedarValue> read)
     {
-        _path.Add(segment);
+        _path.Add(PathSegment.Named(segment));
         var value = read();
         _path.RemoveAt(_path.Count - 1);
         return value;
@@ -586,8 +588,32 @@ internal sealed class CedarJsonReader
         foreach (var property in element.EnumerateObject())
         {
             var name = property.Name;
-            seen ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!seen.Add(name))
+            bool duplicate;
+            if (seen is not null)
+            {
+                duplicate = !seen.Add(name);
+            }
+            else
+            {
+                duplicate = false;
+                foreach (var earlier in properties)
+                {
+                    if (earlier.NameEquals(name))
+                    {
+                        duplicate = true;
+                        break;
+                    }
+                }
+
+                if (properties.Count == 8)
+                {
+                    // Past a handful of keys, a set keeps the check linear.
+                    seen = new HashSet<string>(properties.Select(p => p.Name), StringComparer.Ordinal);
+                    duplicate |= !seen.Add(name);
+                }
+            }
+
+            if (duplicate)
             {
                 throw Error($"duplicate key `{name}`");
             }
@@ -631,10 +657,24 @@ internal sealed class CedarJsonReader
         var builder = new StringBuilder();
         foreach (var segment in _path)
         {
-            builder.Append(segment);
+            if (segment.Name is null)
+            {
+                builder.Append('[').Append(segment.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+            else
+            {
+                builder.Append('.').Append(segment.Name);
+            }
         }
 
-        return builder.ToString();
+        return builder.Length > 0 && builder[0] == '.' ? builder.ToString(1, builder.Length - 1) : builder.ToString();
+    }
+
+    private readonly record struct PathSegment(string? Name, int Index)
+    {
+        public static PathSegment Named(string name) => new(name, 0);
+
+        public static PathSegment At(int index) => new(null, index);
     }
 
     private static string Describe(JsonElement element) => element.ValueKind switch

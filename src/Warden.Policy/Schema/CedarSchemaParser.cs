@@ -1,5 +1,5 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Warden.Policy.Syntax;
 
 namespace Warden.Policy.Schemas;
 
@@ -12,11 +12,6 @@ internal sealed class CedarSchemaParser
 {
     /// <summary>Deepest nesting of <c>Set&lt;…&gt;</c> and record types accepted; deeper input is an error, not a stack overflow.</summary>
     public const int MaxTypeDepth = 128;
-
-    // Words an `Id` may not be (Cedar's reserved identifiers); any other word, keywords included, is an identifier
-    // where the grammar says IDENT.
-    private static readonly FrozenSet<string> Reserved =
-        new[] { "true", "false", "if", "then", "else", "in", "is", "like", "has" }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly List<SchemaToken> _tokens;
     private int _index;
@@ -492,7 +487,8 @@ internal sealed class CedarSchemaParser
             throw Unexpected("an identifier");
         }
 
-        if (Reserved.Contains(token.Text))
+        // Any word except Cedar's reserved ones, schema keywords included, is an identifier where the grammar says IDENT.
+        if (CedarNames.IsReservedWord(token.Text))
         {
             throw token.Position.Error($"`{token.Text}` is a reserved identifier");
         }
@@ -521,7 +517,7 @@ internal sealed class CedarSchemaParser
         }
 
         Advance();
-        return CedarStringEscapes.Unescape(token.Text, out var error) ?? throw token.Position.Error(error ?? "invalid string literal");
+        return Syntax.StringEscapes.Unescape(token.Text, out var error) ?? throw token.Position.Error(error ?? "invalid string literal");
     }
 
     private void Expect(SchemaTokenKind kind, string expected)

@@ -1,6 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Warden.Policy.Syntax;
 using Warden.Policy.Types;
 
 namespace Warden.Policy.Schemas;
@@ -12,9 +12,6 @@ namespace Warden.Policy.Schemas;
 /// </summary>
 internal static class JsonSchemaReader
 {
-    private static readonly FrozenSet<string> ReservedIdentifiers =
-        new[] { "true", "false", "if", "then", "else", "in", "is", "like", "has" }.ToFrozenSet(StringComparer.Ordinal);
-
     // Fields a type object may carry besides its own: annotations on a common type; required and annotations on an attribute.
     private static readonly string[] AnnotationsField = ["annotations"];
     private static readonly string[] AttributeFields = ["required", "annotations"];
@@ -285,7 +282,7 @@ internal static class JsonSchemaReader
                 throw Error(path, $"`{text}` is not a valid name");
             }
 
-            if (ReservedIdentifiers.Contains(part))
+            if (CedarNames.IsReservedWord(part))
             {
                 throw Error(path, $"`{part}` is a reserved identifier");
             }
@@ -301,19 +298,13 @@ internal static class JsonSchemaReader
             throw Error(path, $"`{name}` is not a valid identifier");
         }
 
-        if (ReservedIdentifiers.Contains(name))
+        if (CedarNames.IsReservedWord(name))
         {
             throw Error(path, $"`{name}` is a reserved identifier");
         }
     }
 
-    private static bool IsIdentifier(string text) =>
-        text.Length > 0
-        && (text[0] == '_' || char.IsAsciiLetter(text[0]))
-        && text.AsSpan(1).IndexOfAnyExcept(IdentifierChars) < 0;
-
-    private static readonly System.Buffers.SearchValues<char> IdentifierChars =
-        System.Buffers.SearchValues.Create("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    private static bool IsIdentifier(string text) => CedarNames.IsIdentifierShape(text);
 
     private static void CheckFields(JsonElement element, string path, params string[] allowed)
     {

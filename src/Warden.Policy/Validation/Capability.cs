@@ -1,20 +1,21 @@
 using System.Collections.Immutable;
+using Warden.Policy.Syntax;
 
 namespace Warden.Policy.Validation;
 
 /// <summary>
 /// Knowledge that makes an access safe: "expression <see cref="Target"/> has attribute <see cref="Attribute"/>" or
 /// "has the tag named by expression <see cref="Tag"/>", learnt from a <c>has</c> or <c>hasTag</c> that must have been
-/// true for evaluation to reach here. Expressions are identified by shape.
+/// true for evaluation to reach here. Expressions are identified by shape (<see cref="ExprShapes"/>).
 /// </summary>
-/// <param name="Target">Shape id of the entity or record expression.</param>
+/// <param name="Target">Shape of the entity or record expression.</param>
 /// <param name="Attribute">The attribute, for an attribute capability.</param>
-/// <param name="Tag">Shape id of the tag-name expression, for a tag capability (0 otherwise).</param>
+/// <param name="Tag">Shape of the tag-name expression, for a tag capability (0 otherwise).</param>
 internal readonly record struct Capability(int Target, string? Attribute, int Tag)
 {
-    public static Capability ForAttribute(VExpr target, string attribute) => new(target.ShapeId, attribute, 0);
+    public static Capability ForAttribute(ExprShapes shapes, Expr target, string attribute) => new(shapes.IdOf(target), attribute, 0);
 
-    public static Capability ForTag(VExpr target, VExpr tag) => new(target.ShapeId, null, tag.ShapeId);
+    public static Capability ForTag(ExprShapes shapes, Expr target, Expr tag) => new(shapes.IdOf(target), null, shapes.IdOf(tag));
 }
 
 /// <summary>Immutable sets of capabilities.</summary>

@@ -1,3 +1,5 @@
+using Warden.Policy.Syntax;
+
 namespace Warden.Policy.Validation;
 
 /// <summary>Collects one policy's errors in the order found, without duplicates (many environments find the same one).</summary>
@@ -17,9 +19,9 @@ internal sealed class PolicyErrors
 
     public int Count => _errors.Count;
 
-    public void Add(ValidationErrorKind kind, string message, VExpr? at)
+    public void Add(ValidationErrorKind kind, string message, Expr? at)
     {
-        var error = new ValidationError(PolicyId, kind, message, at?.Line ?? 0, at?.Column ?? 0);
+        var error = new ValidationError(PolicyId, kind, message, at?.Span.Line ?? 0, at?.Span.Column ?? 0);
         if (_seen.Add(error))
         {
             _errors.Add(error);

@@ -13,7 +13,7 @@ namespace Warden.Policy.Validation;
 internal sealed record RequestEnvironment(string PrincipalType, SchemaAction Action, string ResourceType, VRecord Context)
 {
     /// <summary>The action as an entity uid.</summary>
-    public VEntity ActionUid { get; } = new(Action.Type, Action.Id);
+    public Values.EntityUid ActionUid { get; } = new(Action.Type, Action.Id);
 
     /// <summary>Every environment of <paramref name="schema"/>, in a stable order.</summary>
     public static IEnumerable<RequestEnvironment> All(Schema schema, TypeLattice lattice)

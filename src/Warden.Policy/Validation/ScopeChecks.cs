@@ -1,4 +1,6 @@
 using Warden.Policy.Schemas;
+using Warden.Policy.Syntax;
+using Warden.Policy.Values;
 
 namespace Warden.Policy.Validation;
 
@@ -9,10 +11,10 @@ namespace Warden.Policy.Validation;
 /// </summary>
 internal static class ScopeChecks
 {
-    public static void Check(Schema schema, VPolicy policy, PolicyErrors errors)
+    public static void Check(Schema schema, CedarPolicy policy, PolicyErrors errors)
     {
-        var entities = new List<(VEntity Entity, VExpr? At)>();
-        var types = new List<(string Type, VExpr? At)>();
+        var entities = new List<(EntityUid Entity, Expr? At)>();
+        var types = new List<(string Type, Expr? At)>();
         CollectScope(policy.Principal, entities, types);
         foreach (var action in policy.Action.Entities)
         {
@@ -20,12 +22,12 @@ internal static class ScopeChecks
         }
 
         CollectScope(policy.Resource, entities, types);
-        CollectBody(policy.Body, entities, types);
+        CollectBody(policy.NonScopeCondition, entities, types);
         types.AddRange(entities.Select(e => (e.Entity.Type, e.At)));
 
         foreach (var (type, at) in types)
         {
-            if (!Values.EntityUid.IsActionType(type) && schema.GetEntityType(type) is null)
+            if (!EntityUid.IsActionType(type) && schema.GetEntityType(type) is null)
             {
                 Add(errors, ValidationErrorKind.UnrecognizedEntityType, $"unrecognized entity type `{type}`", at, policy);
             }
@@ -49,12 +51,12 @@ internal static class ScopeChecks
         CheckActionApplication(schema, policy, errors);
     }
 
-    private static void CheckActionApplication(Schema schema, VPolicy policy, PolicyErrors errors)
+    private static void CheckActionApplication(Schema schema, CedarPolicy policy, PolicyErrors errors)
     {
         var actions = policy.Action.Kind switch
         {
-            VActionScopeKind.Any => schema.ActionDeclarations.ToList(),
-            VActionScopeKind.Eq => schema.GetAction(policy.Action.Entities[0].Type, policy.Action.Entities[0].Id) is { } one ? [one] : [],
+            ActionScopeKind.Any => [.. schema.ActionDeclarations],
+            ActionScopeKind.Eq => schema.GetAction(policy.Action.Entities[0].Type, policy.Action.Entities[0].Id) is { } one ? [one] : [],
             _ => ActionsIn(schema, policy.Action),
         };
         var principals = TypesSatisfying(schema, policy.Principal);
@@ -65,7 +67,7 @@ internal static class ScopeChecks
         }
     }
 
-    private static List<SchemaAction> ActionsIn(Schema schema, VActionScope scope)
+    private static List<SchemaAction> ActionsIn(Schema schema, ActionConstraint scope)
     {
         // Every listed action must exist (otherwise nothing applies); the actions in a group count too.
         var result = new List<SchemaAction>();
@@ -83,26 +85,19 @@ internal static class ScopeChecks
         return result;
     }
 
-    private static HashSet<string> TypesSatisfying(Schema schema, VScope scope)
+    private static HashSet<string> TypesSatisfying(Schema schema, ScopeConstraint scope) => scope.Kind switch
     {
-        var all = schema.EntityTypes.Select(e => e.Name);
-        return scope.Kind switch
-        {
-            VScopeKind.Any => all.ToHashSet(StringComparer.Ordinal),
-            VScopeKind.Eq => [scope.Entity!.Type],
-            VScopeKind.In => TypesIn(schema, scope.Entity!.Type),
-            VScopeKind.Is => Values.EntityUid.IsActionType(scope.EntityType!) || schema.GetEntityType(scope.EntityType!) is not null ? [scope.EntityType!] : [],
-            _ => TypesIn(schema, scope.Entity!.Type).Contains(scope.EntityType!) ? [scope.EntityType!] : [],
-        };
-    }
+        ScopeKind.Any => schema.EntityTypes.Select(e => e.Name).ToHashSet(StringComparer.Ordinal),
+        ScopeKind.Eq => [scope.Entity!.Type],
+        ScopeKind.In => TypesIn(schema, scope.Entity!.Type),
+        ScopeKind.Is => EntityUid.IsActionType(scope.EntityType!) || schema.GetEntityType(scope.EntityType!) is not null ? [scope.EntityType!] : [],
+        _ => TypesIn(schema, scope.Entity!.Type).Contains(scope.EntityType!) ? [scope.EntityType!] : [],
+    };
 
-    private static HashSet<string> TypesIn(Schema schema, string type)
-    {
-        var result = new HashSet<string>(schema.GetEntityType(type)?.DescendantTypes ?? [], StringComparer.Ordinal) { type };
-        return result;
-    }
+    private static HashSet<string> TypesIn(Schema schema, string type) =>
+        new(schema.GetEntityType(type)?.DescendantTypes ?? [], StringComparer.Ordinal) { type };
 
-    private static void CollectScope(VScope scope, List<(VEntity, VExpr?)> entities, List<(string, VExpr?)> types)
+    private static void CollectScope(ScopeConstraint scope, List<(EntityUid, Expr?)> entities, List<(string, Expr?)> types)
     {
         if (scope.Entity is not null)
         {
@@ -115,33 +110,33 @@ internal static class ScopeChecks
         }
     }
 
-    private static void CollectBody(VExpr body, List<(VEntity, VExpr?)> entities, List<(string, VExpr?)> types)
+    private static void CollectBody(Expr body, List<(EntityUid, Expr?)> entities, List<(string, Expr?)> types)
     {
-        var stack = new Stack<VExpr>();
+        var stack = new Stack<Expr>();
         stack.Push(body);
         while (stack.TryPop(out var e))
         {
-            if (e.Literal.Entity is { } entity)
+            if (e is LiteralExpr { Value.Kind: CedarValueKind.Entity } literal)
             {
-                entities.Add((entity, e));
+                entities.Add((literal.Value.AsEntity(), e));
             }
-            else if (e.Kind == VKind.Is)
+            else if (e is IsExpr isExpr)
             {
-                types.Add((e.Name!, e));
+                types.Add((isExpr.EntityType, e));
             }
 
-            foreach (var child in e.Children)
+            foreach (var child in ExprWalker.Children(e))
             {
                 stack.Push(child);
             }
         }
     }
 
-    private static void Add(PolicyErrors errors, ValidationErrorKind kind, string message, VExpr? at, VPolicy policy)
+    private static void Add(PolicyErrors errors, ValidationErrorKind kind, string message, Expr? at, CedarPolicy policy)
     {
         if (at is null)
         {
-            errors.Add(kind, message, policy.Line, policy.Column);
+            errors.Add(kind, message, policy.Span.Line, policy.Span.Column);
         }
         else
         {

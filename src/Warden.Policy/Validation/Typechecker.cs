@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using Warden.Policy.Syntax;
+using Warden.Policy.Values;
 
 namespace Warden.Policy.Validation;
 
@@ -24,13 +26,13 @@ internal readonly record struct Answer(VType? Type, ImmutableHashSet<Capability>
 /// </summary>
 /// <remarks>
 /// INVARIANT: every failing answer has reported at least one error (here or in <see cref="ScopeChecks"/>, which
-/// reports unknown entity types and actions that type to nothing here), so a policy is valid exactly when no error
-/// is reported; types computed after an error only serve to find more errors.
+/// reports the unknown entity types and actions that type to nothing here), so a policy is valid exactly when no
+/// error is reported; types computed after an error only serve to find more errors.
 /// </remarks>
 internal sealed class Typechecker
 {
     /// <summary>Deepest expression nesting the checker follows before reporting the policy as too complex.</summary>
-    public const int MaxDepth = 1024;
+    public const int MaxDepth = 2048;
 
     private static readonly Predicate<VType> IsBool = t => t is VBool or VNever;
     private static readonly Predicate<VType> IsLong = t => t is VLong or VNever;
@@ -41,26 +43,28 @@ internal sealed class Typechecker
     private static readonly Predicate<VType> IsEntityOrEntitySet = t => t is VEntityType or VNever or VSet { Element: VEntityType or VNever };
 
     private readonly TypeLattice _lattice;
+    private readonly ExprShapes _shapes;
     private readonly PolicyErrors _errors;
     private readonly RequestEnvironment _env;
     private int _depth;
 
-    public Typechecker(TypeLattice lattice, PolicyErrors errors, RequestEnvironment env)
+    public Typechecker(TypeLattice lattice, ExprShapes shapes, PolicyErrors errors, RequestEnvironment env)
     {
         _lattice = lattice;
+        _shapes = shapes;
         _errors = errors;
         _env = env;
     }
 
     /// <summary>Types a policy condition, which must be a boolean.</summary>
-    public Answer CheckPolicy(VExpr condition) => Expect(condition, Capabilities.None, IsBool, "Bool");
+    public Answer CheckPolicy(Expr condition) => Expect(condition, Capabilities.None, IsBool, "Bool");
 
-    private Answer Check(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer Check(Expr e, ImmutableHashSet<Capability> prior)
     {
         if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _depth--;
-            _errors.Add(ValidationErrorKind.TooComplex, $"expression nests deeper than {MaxDepth} levels", e);
+            _errors.Add(ValidationErrorKind.TooComplex, $"expression nests deeper than the validator follows ({MaxDepth} levels)", e);
             return Answer.Fail();
         }
 
@@ -74,172 +78,106 @@ internal sealed class Typechecker
         }
     }
 
-    private Answer CheckNode(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckNode(Expr e, ImmutableHashSet<Capability> prior)
     {
-        switch (e.Kind)
+        switch (e)
         {
-            case VKind.Literal:
-                return CheckLiteral(e);
-            case VKind.Var:
-                return Answer.Success(e.Variable switch
+            case LiteralExpr literal:
+                return CheckLiteral(literal.Value);
+            case VarExpr variable:
+                return Answer.Success(variable.Variable switch
                 {
-                    VVar.Principal => VEntityType.Of(_env.PrincipalType),
-                    VVar.Action => VEntityType.Of(_env.Action.Type),
-                    VVar.Resource => VEntityType.Of(_env.ResourceType),
+                    Var.Principal => VEntityType.Of(_env.PrincipalType),
+                    Var.Action => VEntityType.Of(_env.Action.Type),
+                    Var.Resource => VEntityType.Of(_env.ResourceType),
                     _ => _env.Context,
                 });
-            case VKind.If:
-                return CheckIf(e, prior);
-            case VKind.And:
-                return CheckAnd(e, prior);
-            case VKind.Or:
-                return CheckOr(e, prior);
-            case VKind.Not:
+            case IfExpr conditional:
+                return CheckIf(conditional, prior);
+            case AndExpr and:
+                return CheckAnd(and, prior);
+            case OrExpr or:
+                return CheckOr(or, prior);
+            case UnaryExpr unary:
+                return CheckUnary(unary, prior);
+            case BinaryExpr binary:
+                return CheckBinary(binary, prior);
+            case ExtensionCallExpr call:
+                return CheckCall(call, prior);
+            case GetAttrExpr get:
+                return CheckGetAttr(get, prior);
+            case HasAttrExpr has:
+                return CheckHasAttr(has, prior);
+            case LikeExpr like:
+                return Expect(like.Target, prior, IsString, "String").Ok ? Answer.Success(VType.AnyBool) : Answer.Fail(VType.AnyBool);
+            case IsExpr isExpr:
                 {
-                    var operand = Expect(e.Children[0], prior, IsBool, "Bool");
-                    return operand.Ok
-                        ? Answer.Success(operand.Type switch
-                        {
-                            VBool { Value: BoolKind.True } => VType.False,
-                            VBool { Value: BoolKind.False } => VType.True,
-                            _ => VType.AnyBool,
-                        })
-                        : Answer.Fail(VType.AnyBool);
-                }
-
-            case VKind.Neg:
-                return Expect(e.Children[0], prior, IsLong, "Long").Ok ? Answer.Success(VType.Long) : Answer.Fail(VType.Long);
-            case VKind.IsEmpty:
-                return Expect(e.Children[0], prior, IsSet, "a set").Ok ? Answer.Success(VType.AnyBool) : Answer.Fail(VType.AnyBool);
-            case VKind.Eq:
-                return CheckEquality(e, prior);
-            case VKind.Less:
-            case VKind.LessEq:
-                return CheckComparison(e, prior);
-            case VKind.Add:
-            case VKind.Sub:
-            case VKind.Mul:
-                {
-                    var left = Expect(e.Children[0], prior, IsLong, "Long");
-                    var right = Expect(e.Children[1], prior, IsLong, "Long");
-                    return left.Ok && right.Ok ? Answer.Success(VType.Long) : Answer.Fail(VType.Long);
-                }
-
-            case VKind.In:
-                return CheckIn(e, prior);
-            case VKind.Contains:
-                {
-                    var set = Expect(e.Children[0], prior, IsSet, "a set");
-                    var element = Check(e.Children[1], prior);
-                    if (!set.Ok || !element.Ok)
-                    {
-                        return Answer.Fail(VType.AnyBool);
-                    }
-
-                    return set.Type is VSet s && element.Type is { } elementType && _lattice.LeastUpperBound(s.Element, elementType) is null
-                        ? Incompatible(e, $"`contains` compares set elements of type {s.Element} with {elementType}")
-                        : Answer.Success(VType.AnyBool);
-                }
-
-            case VKind.ContainsAll:
-            case VKind.ContainsAny:
-                {
-                    var left = Expect(e.Children[0], prior, IsSet, "a set");
-                    var right = Expect(e.Children[1], prior, IsSet, "a set");
-                    if (!left.Ok || !right.Ok)
-                    {
-                        return Answer.Fail(VType.AnyBool);
-                    }
-
-                    return _lattice.LeastUpperBound(left.Type!, right.Type!) is null
-                        ? Incompatible(e, $"`{(e.Kind == VKind.ContainsAll ? "containsAll" : "containsAny")}` compares {left.Type} with {right.Type}")
-                        : Answer.Success(VType.AnyBool);
-                }
-
-            case VKind.HasTag:
-                return CheckHasTag(e, prior);
-            case VKind.GetTag:
-                return CheckGetTag(e, prior);
-            case VKind.Call:
-                return CheckCall(e, prior);
-            case VKind.GetAttr:
-                return CheckGetAttr(e, prior);
-            case VKind.HasAttr:
-                return CheckHasAttr(e, prior);
-            case VKind.Like:
-                return Expect(e.Children[0], prior, IsString, "String").Ok ? Answer.Success(VType.AnyBool) : Answer.Fail(VType.AnyBool);
-            case VKind.Is:
-                {
-                    var target = Expect(e.Children[0], prior, IsEntity, "an entity");
+                    var target = Expect(isExpr.Target, prior, IsEntity, "an entity");
                     if (!target.Ok)
                     {
                         return Answer.Fail(VType.AnyBool);
                     }
 
                     return Answer.Success(target.Type is VEntityType entity
-                        ? !entity.Names.Contains(e.Name!) ? VType.False : entity.Single == e.Name ? VType.True : VType.AnyBool
+                        ? !entity.Names.Contains(isExpr.EntityType) ? VType.False : entity.Single == isExpr.EntityType ? VType.True : VType.AnyBool
                         : VType.AnyBool);
                 }
 
-            case VKind.Set:
-                return CheckSet(e, prior);
-            case VKind.Record:
+            case SetExpr set:
+                return CheckSet(set, prior);
+            case RecordExpr record:
                 {
                     var ok = true;
                     var attributes = ImmutableSortedDictionary.CreateBuilder<string, VAttribute>(StringComparer.Ordinal);
-                    for (var i = 0; i < e.Children.Length; i++)
+                    foreach (var (name, valueExpr) in record.Attributes)
                     {
-                        var value = Check(e.Children[i], prior);
+                        var value = Check(valueExpr, prior);
                         ok &= value.Ok && value.Type is not null;
                         if (value.Type is not null)
                         {
-                            attributes[e.Keys[i]] = new VAttribute(value.Type, true);
+                            attributes[name] = new VAttribute(value.Type, true);
                         }
                     }
 
-                    var record = new VRecord(attributes.ToImmutable(), false);
-                    return ok ? Answer.Success(record) : Answer.Fail(record);
+                    var type = new VRecord(attributes.ToImmutable(), false);
+                    return ok ? Answer.Success(type) : Answer.Fail(type);
                 }
 
             default:
-                _errors.Add(ValidationErrorKind.UnexpectedType, $"unsupported expression `{e.Kind}`", e);
+                _errors.Add(ValidationErrorKind.UnexpectedType, $"unsupported expression `{e.GetType().Name}`", e);
                 return Answer.Fail();
         }
     }
 
-    private Answer CheckLiteral(VExpr e)
+    private Answer CheckLiteral(CedarValue value)
     {
-        var literal = e.Literal;
-        if (literal.Bool is { } b)
+        switch (value.Kind)
         {
-            return Answer.Success(VType.Singleton(b));
+            case CedarValueKind.Bool:
+                return Answer.Success(VType.Singleton(value.AsBool()));
+            case CedarValueKind.Long:
+                return Answer.Success(VType.Long);
+            case CedarValueKind.String:
+                return Answer.Success(VType.String);
+            case CedarValueKind.Entity:
+                // An undeclared entity type or action types to nothing; ScopeChecks reports it.
+                var entity = value.AsEntity();
+                var declared = entity.IsAction
+                    ? _lattice.Schema.GetAction(entity.Type, entity.Id) is not null
+                    : _lattice.Schema.GetEntityType(entity.Type) is not null;
+                return declared ? Answer.Success(VEntityType.Of(entity.Type)) : Answer.Fail();
+            default:
+                return Answer.Fail();
         }
-
-        if (literal.Long is not null)
-        {
-            return Answer.Success(VType.Long);
-        }
-
-        if (literal.String is not null)
-        {
-            return Answer.Success(VType.String);
-        }
-
-        // An undeclared entity type or action types to nothing; ScopeChecks reports it.
-        var entity = literal.Entity!;
-        var declared = entity.IsAction
-            ? _lattice.Schema.GetAction(entity.Type, entity.Id) is not null
-            : _lattice.Schema.GetEntityType(entity.Type) is not null;
-        return declared ? Answer.Success(VEntityType.Of(entity.Type)) : Answer.Fail();
     }
 
-    private Answer CheckIf(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckIf(IfExpr e, ImmutableHashSet<Capability> prior)
     {
-        var test = Expect(e.Children[0], prior, IsBool, "Bool");
+        var test = Expect(e.Condition, prior, IsBool, "Bool");
         if (!test.Ok)
         {
-            Check(e.Children[1], prior);
-            Check(e.Children[2], prior);
+            Check(e.Then, prior);
+            Check(e.Else, prior);
             return Answer.Fail();
         }
 
@@ -248,20 +186,20 @@ internal sealed class Typechecker
             case VBool { Value: BoolKind.True }:
                 {
                     // The else branch can never run, so it is not checked (as in Cedar).
-                    var then = Check(e.Children[1], Capabilities.Union(prior, test.Caps));
+                    var then = Check(e.Then, Capabilities.Union(prior, test.Caps));
                     return then.Ok ? Answer.Success(then.Type!, Capabilities.Union(then.Caps, test.Caps)) : Answer.Fail(then.Type);
                 }
 
             case VBool { Value: BoolKind.False }:
                 {
-                    var otherwise = Check(e.Children[2], prior);
+                    var otherwise = Check(e.Else, prior);
                     return otherwise.Ok ? Answer.Success(otherwise.Type!, otherwise.Caps) : Answer.Fail(otherwise.Type);
                 }
 
             default:
                 {
-                    var then = Check(e.Children[1], Capabilities.Union(prior, test.Caps));
-                    var otherwise = Check(e.Children[2], prior);
+                    var then = Check(e.Then, Capabilities.Union(prior, test.Caps));
+                    var otherwise = Check(e.Else, prior);
                     if (!then.Ok || !otherwise.Ok)
                     {
                         return Answer.Fail(then.Type ?? otherwise.Type);
@@ -273,22 +211,22 @@ internal sealed class Typechecker
                         return Incompatible(e, $"the branches of `if` have incompatible types {then.Type} and {otherwise.Type}");
                     }
 
-                    // Whichever branch ran, its capabilities hold (then's together with the guard's).
+                    // Whichever branch ran, its capabilities hold (the then branch's together with the guard's).
                     return Answer.Success(lub, Capabilities.Intersect(Capabilities.Union(test.Caps, then.Caps), otherwise.Caps));
                 }
         }
     }
 
-    private Answer CheckAnd(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckAnd(AndExpr e, ImmutableHashSet<Capability> prior)
     {
-        var left = Expect(e.Children[0], prior, IsBool, "Bool");
+        var left = Expect(e.Left, prior, IsBool, "Bool");
         if (left is { Ok: true, Type: VBool { Value: BoolKind.False } })
         {
             // Short circuit: the right operand never runs, so it is not checked.
             return Answer.Success(VType.False);
         }
 
-        var right = Expect(e.Children[1], Capabilities.Union(prior, left.Caps), IsBool, "Bool");
+        var right = Expect(e.Right, Capabilities.Union(prior, left.Caps), IsBool, "Bool");
         if (!left.Ok || !right.Ok)
         {
             return Answer.Fail(VType.AnyBool);
@@ -304,16 +242,16 @@ internal sealed class Typechecker
         };
     }
 
-    private Answer CheckOr(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckOr(OrExpr e, ImmutableHashSet<Capability> prior)
     {
-        var left = Expect(e.Children[0], prior, IsBool, "Bool");
+        var left = Expect(e.Left, prior, IsBool, "Bool");
         if (left is { Ok: true, Type: VBool { Value: BoolKind.True } })
         {
             return Answer.Success(VType.True, left.Caps);
         }
 
         // The right operand runs only when the left was false: the left's capabilities do not hold there.
-        var right = Expect(e.Children[1], prior, IsBool, "Bool");
+        var right = Expect(e.Right, prior, IsBool, "Bool");
         if (!left.Ok || !right.Ok)
         {
             return Answer.Fail(VType.AnyBool);
@@ -328,23 +266,102 @@ internal sealed class Typechecker
         };
     }
 
-    private Answer CheckEquality(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckUnary(UnaryExpr e, ImmutableHashSet<Capability> prior)
     {
-        var left = Check(e.Children[0], prior);
-        var right = Check(e.Children[1], prior);
+        switch (e.Op)
+        {
+            case UnaryOp.Not:
+                var operand = Expect(e.Operand, prior, IsBool, "Bool");
+                return operand.Ok
+                    ? Answer.Success(operand.Type switch
+                    {
+                        VBool { Value: BoolKind.True } => VType.False,
+                        VBool { Value: BoolKind.False } => VType.True,
+                        _ => VType.AnyBool,
+                    })
+                    : Answer.Fail(VType.AnyBool);
+            case UnaryOp.Neg:
+                return Expect(e.Operand, prior, IsLong, "Long").Ok ? Answer.Success(VType.Long) : Answer.Fail(VType.Long);
+            default:
+                return Expect(e.Operand, prior, IsSet, "a set").Ok ? Answer.Success(VType.AnyBool) : Answer.Fail(VType.AnyBool);
+        }
+    }
+
+    private Answer CheckBinary(BinaryExpr e, ImmutableHashSet<Capability> prior)
+    {
+        switch (e.Op)
+        {
+            case BinaryOp.Eq:
+                return CheckEquality(e, prior);
+            case BinaryOp.Less:
+            case BinaryOp.LessEq:
+                return CheckComparison(e, prior);
+            case BinaryOp.Add:
+            case BinaryOp.Sub:
+            case BinaryOp.Mul:
+                {
+                    var left = Expect(e.Left, prior, IsLong, "Long");
+                    var right = Expect(e.Right, prior, IsLong, "Long");
+                    return left.Ok && right.Ok ? Answer.Success(VType.Long) : Answer.Fail(VType.Long);
+                }
+
+            case BinaryOp.In:
+                return CheckIn(e, prior);
+            case BinaryOp.Contains:
+                {
+                    var set = Expect(e.Left, prior, IsSet, "a set");
+                    var element = Check(e.Right, prior);
+                    if (!set.Ok || !element.Ok)
+                    {
+                        return Answer.Fail(VType.AnyBool);
+                    }
+
+                    return set.Type is VSet s && element.Type is { } elementType && _lattice.LeastUpperBound(s.Element, elementType) is null
+                        ? Incompatible(e, $"`contains` looks for {elementType} among set elements of type {s.Element}")
+                        : Answer.Success(VType.AnyBool);
+                }
+
+            case BinaryOp.ContainsAll:
+            case BinaryOp.ContainsAny:
+                {
+                    var left = Expect(e.Left, prior, IsSet, "a set");
+                    var right = Expect(e.Right, prior, IsSet, "a set");
+                    if (!left.Ok || !right.Ok)
+                    {
+                        return Answer.Fail(VType.AnyBool);
+                    }
+
+                    return _lattice.LeastUpperBound(left.Type!, right.Type!) is null
+                        ? Incompatible(e, $"`{(e.Op == BinaryOp.ContainsAll ? "containsAll" : "containsAny")}` compares {left.Type} with {right.Type}")
+                        : Answer.Success(VType.AnyBool);
+                }
+
+            case BinaryOp.HasTag:
+                return CheckHasTag(e, prior);
+            default:
+                return CheckGetTag(e, prior);
+        }
+    }
+
+    private Answer CheckEquality(BinaryExpr e, ImmutableHashSet<Capability> prior)
+    {
+        var left = Check(e.Left, prior);
+        var right = Check(e.Right, prior);
         if (!left.Ok || !right.Ok || left.Type is null || right.Type is null)
         {
             return Answer.Fail(VType.AnyBool);
         }
 
+        // Entity types that share no member never compare equal; two literals (the action variable is one in each
+        // environment) compare to a known result. Only an undecided comparison needs compatible types.
         VType type;
         if (TypeLattice.AreDisjoint(left.Type, right.Type))
         {
             type = VType.False;
         }
-        else if (AsLiteral(e.Children[0]) is { } a && AsLiteral(e.Children[1]) is { } b)
+        else if (AsLiteral(e.Left) is { } a && AsLiteral(e.Right) is { } b)
         {
-            type = VType.Singleton(a == b);
+            type = VType.Singleton(a.Equals(b));
         }
         else
         {
@@ -353,16 +370,16 @@ internal sealed class Typechecker
 
         if (type is VBool { Value: BoolKind.Any } && _lattice.LeastUpperBound(left.Type, right.Type) is null)
         {
-            return Incompatible(e, $"`==` compares {left.Type} with {right.Type}, which can never be equal in strict mode");
+            return Incompatible(e, $"`==` compares {left.Type} with {right.Type}, which strict validation does not allow");
         }
 
         return Answer.Success(type);
     }
 
-    private Answer CheckComparison(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckComparison(BinaryExpr e, ImmutableHashSet<Capability> prior)
     {
-        var left = Check(e.Children[0], prior);
-        var right = Check(e.Children[1], prior);
+        var left = Check(e.Left, prior);
+        var right = Check(e.Right, prior);
         if (!left.Ok || !right.Ok || left.Type is null || right.Type is null)
         {
             return Answer.Fail(VType.AnyBool);
@@ -378,24 +395,24 @@ internal sealed class Typechecker
         };
         if (!ok)
         {
-            _errors.Add(ValidationErrorKind.UnexpectedType, $"`<`/`<=` compares {left.Type} with {right.Type}; both must be Long, datetime or duration", e);
+            _errors.Add(ValidationErrorKind.UnexpectedType, $"`<`, `<=`, `>` and `>=` compare two Longs, datetimes or durations, not {left.Type} and {right.Type}", e);
             return Answer.Fail(VType.AnyBool);
         }
 
         return Answer.Success(VType.AnyBool);
     }
 
-    private Answer CheckIn(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckIn(BinaryExpr e, ImmutableHashSet<Capability> prior)
     {
-        var left = Expect(e.Children[0], prior, IsEntity, "an entity");
-        var right = Expect(e.Children[1], prior, IsEntityOrEntitySet, "an entity or a set of entities");
+        var left = Expect(e.Left, prior, IsEntity, "an entity");
+        var right = Expect(e.Right, prior, IsEntityOrEntitySet, "an entity or a set of entities");
         if (!left.Ok || !right.Ok)
         {
             return Answer.Fail(VType.AnyBool);
         }
 
         // An action (literal or the `action` variable) in action literals: the schema's action hierarchy decides.
-        if (AsEntity(e.Children[0]) is { IsAction: true } action && AsEntities(e.Children[1]) is { } targets)
+        if (AsEntity(e.Left) is { IsAction: true } action && AsEntities(e.Right) is { } targets)
         {
             var groups = targets.Where(t => t.IsAction).ToList();
             if (groups.Count == 0)
@@ -412,7 +429,7 @@ internal sealed class Typechecker
                     return Answer.Fail(VType.AnyBool);
                 }
 
-                member |= group == action || declared.Descendants.Contains((action.Type, action.Id));
+                member |= group.Equals(action) || declared.Descendants.Contains((action.Type, action.Id));
             }
 
             return Answer.Success(VType.Singleton(member));
@@ -428,30 +445,30 @@ internal sealed class Typechecker
         return Answer.Success(lhs is not null && rhs is not null && !_lattice.MayBeDescendant(lhs, rhs) ? VType.False : VType.AnyBool);
     }
 
-    private Answer CheckHasTag(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckHasTag(BinaryExpr e, ImmutableHashSet<Capability> prior)
     {
-        var target = Expect(e.Children[0], prior, IsEntity, "an entity");
-        var tag = Expect(e.Children[1], prior, IsString, "String");
+        var target = Expect(e.Left, prior, IsEntity, "an entity");
+        var tag = Expect(e.Right, prior, IsString, "String");
         if (!target.Ok || !tag.Ok || target.Type is not VEntityType entity)
         {
             return Answer.Fail(VType.AnyBool);
         }
 
-        var capability = Capability.ForTag(e.Children[0], e.Children[1]);
+        var capability = Capability.ForTag(_shapes, e.Left, e.Right);
         var type = _lattice.TagTypes(entity).Count == 0 ? VType.False : prior.Contains(capability) ? VType.True : VType.AnyBool;
         return Answer.Success(type, [capability]);
     }
 
-    private Answer CheckGetTag(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckGetTag(BinaryExpr e, ImmutableHashSet<Capability> prior)
     {
-        var target = Expect(e.Children[0], prior, IsEntity, "an entity");
-        var tag = Expect(e.Children[1], prior, IsString, "String");
+        var target = Expect(e.Left, prior, IsEntity, "an entity");
+        var tag = Expect(e.Right, prior, IsString, "String");
         if (!target.Ok || !tag.Ok || target.Type is not VEntityType entity)
         {
             return Answer.Fail();
         }
 
-        if (!prior.Contains(Capability.ForTag(e.Children[0], e.Children[1])))
+        if (!prior.Contains(Capability.ForTag(_shapes, e.Left, e.Right)))
         {
             _errors.Add(ValidationErrorKind.UnsafeTagAccess, $"tag read on {entity} without a `hasTag` guard for it", e);
             return Answer.Fail();
@@ -473,58 +490,56 @@ internal sealed class Typechecker
         return lub is null ? Incompatible(e, $"the tags of {entity} have incompatible types") : Answer.Success(lub);
     }
 
-    private Answer CheckGetAttr(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckGetAttr(GetAttrExpr e, ImmutableHashSet<Capability> prior)
     {
-        var target = Expect(e.Children[0], prior, IsEntityOrRecord, "an entity or a record");
+        var target = Expect(e.Target, prior, IsEntityOrRecord, "an entity or a record");
         if (!target.Ok || target.Type is null)
         {
             return Answer.Fail();
         }
 
-        var attribute = e.Name!;
-        var declared = _lattice.LookupAttribute(target.Type, attribute);
+        var declared = _lattice.LookupAttribute(target.Type, e.Attribute);
         if (declared is null)
         {
-            _errors.Add(ValidationErrorKind.UnsafeAttributeAccess, $"{target.Type} has no attribute `{attribute}`", e);
+            _errors.Add(ValidationErrorKind.UnsafeAttributeAccess, $"{target.Type} has no attribute `{e.Attribute}`", e);
             return Answer.Fail();
         }
 
-        if (!declared.Required && !prior.Contains(Capability.ForAttribute(e.Children[0], attribute)))
+        if (!declared.Required && !prior.Contains(Capability.ForAttribute(_shapes, e.Target, e.Attribute)))
         {
-            _errors.Add(ValidationErrorKind.UnsafeOptionalAttributeAccess, $"optional attribute `{attribute}` of {target.Type} read without a `has` guard", e);
+            _errors.Add(ValidationErrorKind.UnsafeOptionalAttributeAccess, $"optional attribute `{e.Attribute}` of {target.Type} read without a `has` guard", e);
             return Answer.Fail(declared.Type);
         }
 
         return Answer.Success(declared.Type);
     }
 
-    private Answer CheckHasAttr(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckHasAttr(HasAttrExpr e, ImmutableHashSet<Capability> prior)
     {
-        var target = Expect(e.Children[0], prior, IsEntityOrRecord, "an entity or a record");
+        var target = Expect(e.Target, prior, IsEntityOrRecord, "an entity or a record");
         if (!target.Ok || target.Type is null)
         {
             return Answer.Fail(VType.AnyBool);
         }
 
-        var attribute = e.Name!;
-        var capability = Capability.ForAttribute(e.Children[0], attribute);
-        var declared = _lattice.LookupAttribute(target.Type, attribute);
+        var declared = _lattice.LookupAttribute(target.Type, e.Attribute);
         if (declared is null)
         {
-            return Answer.Success(_lattice.MayHaveAttribute(target.Type, attribute) ? VType.AnyBool : VType.False);
+            return Answer.Success(_lattice.MayHaveAttribute(target.Type, e.Attribute) ? VType.AnyBool : VType.False);
         }
 
         // A required attribute of a record is always there; an entity may be missing from the store, in which case
         // `has` is false, unless an earlier test already proved the attribute present.
+        var capability = Capability.ForAttribute(_shapes, e.Target, e.Attribute);
         var known = prior.Contains(capability) || (declared.Required && target.Type is VRecord);
         return Answer.Success(known ? VType.True : VType.AnyBool, [capability]);
     }
 
-    private Answer CheckSet(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckSet(SetExpr e, ImmutableHashSet<Capability> prior)
     {
         var ok = true;
-        var types = new List<VType>(e.Children.Length);
-        foreach (var element in e.Children)
+        var types = new List<VType>(e.Elements.Length);
+        foreach (var element in e.Elements)
         {
             var answer = Check(element, prior);
             ok &= answer.Ok && answer.Type is not null;
@@ -539,9 +554,9 @@ internal sealed class Typechecker
             return Answer.Fail();
         }
 
-        if (e.Children.IsEmpty)
+        if (e.Elements.IsEmpty)
         {
-            _errors.Add(ValidationErrorKind.EmptySetForbidden, "an empty set literal has no element type in strict mode", e);
+            _errors.Add(ValidationErrorKind.EmptySetForbidden, "an empty set literal has no element type in strict validation", e);
             return Answer.Fail();
         }
 
@@ -558,55 +573,55 @@ internal sealed class Typechecker
         return Answer.Success(new VSet(lub));
     }
 
-    private Answer CheckCall(VExpr e, ImmutableHashSet<Capability> prior)
+    private Answer CheckCall(ExtensionCallExpr e, ImmutableHashSet<Capability> prior)
     {
-        var name = e.Name!;
-        if (!ExtensionSignatures.TryGet(name, out var signature))
+        if (!ExtensionSignatures.TryGet(e.Function, out var signature))
         {
-            _errors.Add(ValidationErrorKind.UndefinedFunction, $"`{name}` is not a function", e);
-            CheckAll(e.Children, prior);
+            _errors.Add(ValidationErrorKind.UndefinedFunction, $"`{e.Function}` is not a function", e);
+            CheckAll(e.Arguments, prior);
             return Answer.Fail();
         }
 
         var failed = false;
-        if (e.Children.Length != signature.Arguments.Length)
+        if (e.Arguments.Length != signature.Arguments.Length)
         {
-            _errors.Add(ValidationErrorKind.WrongNumberOfArguments, $"`{name}` takes {signature.Arguments.Length} argument(s), got {e.Children.Length}", e);
+            _errors.Add(ValidationErrorKind.WrongNumberOfArguments, $"`{e.Function}` takes {signature.Arguments.Length} argument(s), got {e.Arguments.Length}", e);
             failed = true;
         }
 
         if (signature.IsConstructor)
         {
             // A constructor's argument must be a literal in strict mode, and a literal string must parse.
-            if (e.Children.Any(c => c.Kind != VKind.Literal))
+            if (e.Arguments.Any(a => a is not LiteralExpr))
             {
-                _errors.Add(ValidationErrorKind.NonLiteralExtensionConstructor, $"`{name}` must be called with a literal string in strict mode", e);
+                _errors.Add(ValidationErrorKind.NonLiteralExtensionConstructor, $"`{e.Function}` must be called with a literal string in strict validation", e);
                 failed = true;
             }
-            else if (e.Children.Length == 1 && e.Children[0].Literal.String is { } text && !signature.Parses(text, out var why))
+            else if (e.Arguments.Length == 1 && e.Arguments[0] is LiteralExpr { Value.Kind: CedarValueKind.String } literal
+                && !signature.Parses(literal.Value.AsString(), out var why))
             {
-                _errors.Add(ValidationErrorKind.InvalidExtensionArgument, $"`{name}(\"{text}\")` does not parse: {why}", e);
+                _errors.Add(ValidationErrorKind.InvalidExtensionArgument, $"`{e.Function}({CedarStrings.Quote(literal.Value.AsString())})` does not parse: {why}", e);
                 failed = true;
             }
         }
 
         if (failed)
         {
-            CheckAll(e.Children, prior);
+            CheckAll(e.Arguments, prior);
             return Answer.Fail(signature.Result);
         }
 
         var ok = true;
-        for (var i = 0; i < e.Children.Length; i++)
+        for (var i = 0; i < e.Arguments.Length; i++)
         {
             var expected = signature.Arguments[i];
-            ok &= Expect(e.Children[i], prior, t => t is VNever || _lattice.IsSubtype(t, expected), expected.ToString()).Ok;
+            ok &= Expect(e.Arguments[i], prior, t => t is VNever || _lattice.IsSubtype(t, expected), expected.ToString()).Ok;
         }
 
         return ok ? Answer.Success(signature.Result) : Answer.Fail(signature.Result);
     }
 
-    private void CheckAll(ImmutableArray<VExpr> expressions, ImmutableHashSet<Capability> prior)
+    private void CheckAll(ImmutableArray<Expr> expressions, ImmutableHashSet<Capability> prior)
     {
         foreach (var expression in expressions)
         {
@@ -614,7 +629,7 @@ internal sealed class Typechecker
         }
     }
 
-    private Answer Expect(VExpr e, ImmutableHashSet<Capability> prior, Predicate<VType> accepts, string expected)
+    private Answer Expect(Expr e, ImmutableHashSet<Capability> prior, Predicate<VType> accepts, string expected)
     {
         var answer = Check(e, prior);
         if (answer.Type is null)
@@ -635,35 +650,35 @@ internal sealed class Typechecker
         return answer;
     }
 
-    private Answer Incompatible(VExpr e, string message)
+    private Answer Incompatible(Expr e, string message)
     {
         _errors.Add(ValidationErrorKind.IncompatibleTypes, message, e);
         return Answer.Fail();
     }
 
-    private VLiteral? AsLiteral(VExpr e) => e.Kind switch
+    private CedarValue? AsLiteral(Expr e) => e switch
     {
-        VKind.Literal => e.Literal,
-        VKind.Var when e.Variable == VVar.Action => new VLiteral(null, null, null, _env.ActionUid),
+        LiteralExpr literal => literal.Value,
+        VarExpr { Variable: Var.Action } => CedarValue.FromEntity(_env.ActionUid),
         _ => null,
     };
 
-    private VEntity? AsEntity(VExpr e) => AsLiteral(e)?.Entity;
+    private EntityUid? AsEntity(Expr e) => AsLiteral(e) is { Kind: CedarValueKind.Entity } value ? value.AsEntity() : null;
 
-    private List<VEntity>? AsEntities(VExpr e)
+    private List<EntityUid>? AsEntities(Expr e)
     {
         if (AsEntity(e) is { } single)
         {
             return [single];
         }
 
-        if (e.Kind != VKind.Set)
+        if (e is not SetExpr set)
         {
             return null;
         }
 
-        var entities = new List<VEntity>(e.Children.Length);
-        foreach (var element in e.Children)
+        var entities = new List<EntityUid>(set.Elements.Length);
+        foreach (var element in set.Elements)
         {
             if (AsEntity(element) is not { } entity)
             {

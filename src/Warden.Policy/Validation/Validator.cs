@@ -39,45 +39,34 @@ public static class Validator
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(policies);
-        var factory = new VExprFactory();
-        var converter = new PolicyConverter(factory);
-        var converted = new List<(CedarPolicy Source, VPolicy? Policy)>();
-        foreach (var policy in policies)
-        {
-            VPolicy? view;
-            try
-            {
-                view = converter.Convert(policy);
-            }
-            catch (InsufficientExecutionStackException)
-            {
-                view = null;
-            }
-
-            converted.Add((policy, view));
-        }
-
         var lattice = new TypeLattice(schema);
+        var shapes = new ExprShapes();
         var errors = ImmutableArray.CreateBuilder<ValidationError>();
         var warnings = ImmutableArray.CreateBuilder<ValidationWarning>();
-        foreach (var (source, policy) in converted)
+        foreach (var policy in policies)
         {
-            if (policy is null)
-            {
-                errors.Add(new ValidationError(source.Id, ValidationErrorKind.TooComplex, "the policy nests too deeply to validate", source.Span.Line, source.Span.Column));
-                continue;
-            }
-
-            ValidatePolicy(schema, lattice, policy, errors, warnings);
+            ValidatePolicy(schema, lattice, shapes, policy, errors, warnings);
         }
 
         return new ValidationResult(errors.ToImmutable(), warnings.ToImmutable());
     }
 
+    /// <summary>
+    /// The condition Cedar type-checks: <c>((principal scope &amp;&amp; action scope) &amp;&amp; resource scope) &amp;&amp;
+    /// (when and negated unless clauses)</c>.
+    /// </summary>
+    internal static Expr Condition(CedarPolicy policy) =>
+        new AndExpr(
+            new AndExpr(
+                new AndExpr(policy.Principal.ToExpr(Var.Principal), policy.Action.ToExpr()) { Span = policy.Span },
+                policy.Resource.ToExpr(Var.Resource)) { Span = policy.Span },
+            policy.NonScopeCondition) { Span = policy.Span };
+
     internal static void ValidatePolicy(
         Schema schema,
         TypeLattice lattice,
-        VPolicy policy,
+        ExprShapes shapes,
+        CedarPolicy policy,
         ImmutableArray<ValidationError>.Builder errors,
         ImmutableArray<ValidationWarning>.Builder warnings)
     {
@@ -85,14 +74,15 @@ public static class Validator
         ScopeChecks.Check(schema, policy, policyErrors);
         if (RequestEnvironment.Count(schema) > MaxRequestEnvironments)
         {
-            policyErrors.Add(ValidationErrorKind.TooComplex, $"the schema allows more than {MaxRequestEnvironments} request environments", policy.Line, policy.Column);
+            policyErrors.Add(ValidationErrorKind.TooComplex, $"the schema allows more than {MaxRequestEnvironments} request environments", policy.Span.Line, policy.Span.Column);
         }
         else
         {
+            var condition = Condition(policy);
             var alwaysFalse = true;
             foreach (var env in RequestEnvironment.All(schema, lattice))
             {
-                var answer = new Typechecker(lattice, policyErrors, env).CheckPolicy(policy.Condition);
+                var answer = new Typechecker(lattice, shapes, policyErrors, env).CheckPolicy(condition);
                 alwaysFalse &= answer.Type is VBool { Value: BoolKind.False };
             }
 

@@ -1,0 +1,64 @@
+using Warden.Policy.Entities;
+using Warden.Policy.Values;
+
+namespace Warden.Policy.Tests.Entities;
+
+public sealed class EntityStoreTests
+{
+    private static readonly EntityUid Agent = new("Warden::Agent", "a1");
+    private static readonly EntityUid Team = new("Warden::Team", "t");
+    private static readonly EntityUid Org = new("Warden::Org", "o");
+
+    [Fact]
+    public void Create_Hierarchy_IsTransitive()
+    {
+        var store = EntityStore.Create([new Entity(Agent, parents: [Team]), new Entity(Team, parents: [Org]), new Entity(Org)]);
+
+        Assert.True(store.IsInHierarchy(Agent, Org));
+        Assert.True(store.IsInHierarchy(Agent, Agent));
+        Assert.False(store.IsInHierarchy(Org, Agent));
+    }
+
+    [Fact]
+    public void Create_ParentMissingFromStore_IsStillAnAncestor()
+    {
+        var store = EntityStore.Create([new Entity(Agent, parents: [Team])]);
+
+        Assert.True(store.IsInHierarchy(Agent, Team));
+        Assert.False(store.IsInHierarchy(Agent, Org));
+        Assert.False(store.IsInHierarchy(Team, Org));
+    }
+
+    [Fact]
+    public void Create_DeepChain_ComputesWithoutRecursion()
+    {
+        var uids = Enumerable.Range(0, 20_000).Select(i => new EntityUid("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var store = EntityStore.Create(uids.Select((u, i) => new Entity(u, parents: i + 1 < uids.Length ? [uids[i + 1]] : null)).Take(2_000));
+
+        Assert.True(store.IsInHierarchy(uids[0], uids[1_999]));
+    }
+
+    [Fact]
+    public void WithEntities_AddsAndReplaces_RecomputingAncestors()
+    {
+        var store = EntityStore.Create([new Entity(Agent, parents: [Team])]);
+        var session = new EntityUid("Warden::Session", "s1");
+        var tags = CedarRecord.Create([new("db.query", CedarValue.FromLong(101))]);
+
+        var next = store.WithEntities([new Entity(Team, parents: [Org]), new Entity(session, tags: tags)]);
+
+        Assert.True(next.IsInHierarchy(Agent, Org));
+        Assert.False(store.IsInHierarchy(Agent, Org));
+        Assert.True(next.TryGetEntity(session, out var stored) && stored.Tags.ContainsKey("db.query"));
+        Assert.Throws<ArgumentException>(() => next.WithEntities([new Entity(Org, parents: [Agent])]));
+    }
+
+    [Fact]
+    public void EntityUid_InvalidTypeName_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => new EntityUid("Warden:: Agent", "a"));
+        Assert.Throws<ArgumentException>(() => new EntityUid("in", "a"));
+        Assert.Throws<ArgumentException>(() => new EntityUid("__cedar::X", "a"));
+        Assert.Equal("Warden::Agent::\"a\\\"b\\n\"", new EntityUid("Warden::Agent", "a\"b\n").ToString());
+    }
+}
