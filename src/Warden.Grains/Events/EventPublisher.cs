@@ -16,6 +16,7 @@ internal sealed class EventPublisher
     private readonly IAsyncStream<WardenEvent>? _sessionStream;
     private readonly ILogger _logger;
     private readonly string _key;
+    private Task _tail = Task.CompletedTask;
 
     private EventPublisher(IAsyncStream<WardenEvent>? tenantStream, IAsyncStream<WardenEvent>? sessionStream, ILogger logger, string key)
     {
@@ -66,6 +67,29 @@ internal sealed class EventPublisher
     /// <summary>Publishes one event.</summary>
     /// <param name="e">The event.</param>
     public Task PublishAsync(WardenEvent e) => PublishAsync([e]);
+
+    /// <summary>
+    /// Publishes events after every earlier enqueued batch, without making the caller wait: the decision path
+    /// answers without waiting for observers. Order is kept (each batch starts when the previous one finished);
+    /// failures are logged. Call from the grain's own scheduler only.
+    /// </summary>
+    /// <param name="events">The events.</param>
+    public void Enqueue(IReadOnlyList<WardenEvent> events)
+    {
+        if (events.Count > 0 && (_tenantStream is not null || _sessionStream is not null))
+        {
+            _tail = AfterAsync(_tail, events);
+        }
+    }
+
+    /// <summary>Waits for every enqueued batch (on deactivation, so observers get what was decided).</summary>
+    public Task FlushAsync() => _tail;
+
+    private async Task AfterAsync(Task previous, IReadOnlyList<WardenEvent> events)
+    {
+        await previous;
+        await PublishAsync(events);
+    }
 
     private static EventPublisher Create(Grain grain, string tenantId, string? sessionId, ILogger logger)
     {

@@ -91,6 +91,14 @@ internal sealed class SessionGrain(
         ArmExpiryTimer();
     }
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_events is not null)
+        {
+            await _events.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
     public async Task<Outcome<SessionOpened>> StartAsync(SessionStart start)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -948,7 +956,7 @@ internal sealed class SessionGrain(
         events.Add(e);
     }
 
-    private async Task PublishAsync(List<SessionEvent> events)
+    private Task PublishAsync(List<SessionEvent> events)
     {
         if (_options.RecentEventLimit > 0)
         {
@@ -962,7 +970,9 @@ internal sealed class SessionGrain(
             }
         }
 
-        await Events.PublishAsync(events);
+        // Observers only: the answer does not wait for stream delivery (ordering is kept by the publisher).
+        Events.Enqueue(events);
+        return Task.CompletedTask;
     }
 
     private void NotifyApprovals(IReadOnlyCollection<ApprovalInfo> approvals)
