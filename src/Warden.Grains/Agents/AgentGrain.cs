@@ -58,7 +58,7 @@ internal sealed class AgentGrain(
             return CallError.InvalidArgument("agent_id", "does not match the agent grain's key");
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -121,6 +121,11 @@ internal sealed class AgentGrain(
         if (actor is null || string.IsNullOrWhiteSpace(actor.Id))
         {
             return CallError.InvalidArgument("actor", "is required");
+        }
+
+        if (!actor.IsIn(TenantId))
+        {
+            return CallError.PermissionDenied("the caller belongs to another tenant");
         }
 
         if (State.Status == AgentStatus.Retired)
@@ -201,7 +206,7 @@ internal sealed class AgentGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(change)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -294,7 +299,7 @@ internal sealed class AgentGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(change)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -398,6 +403,10 @@ internal sealed class AgentGrain(
 
     private static CallError? Invalid(ImmutableArray<FieldViolation> violations) =>
         violations.IsDefaultOrEmpty ? null : CallError.InvalidArgument(violations);
+
+    /// <summary>Shape problems first; then an operator of another tenant is refused (the key's tenant is the only one).</summary>
+    private CallError? Invalid(ImmutableArray<FieldViolation> violations, Caller actor) =>
+        Invalid(violations) ?? (actor.IsIn(TenantId) ? null : CallError.PermissionDenied("the caller belongs to another tenant"));
 
     private AgentInfo ToInfo() => new(
         TenantId, AgentId, State.Owner, State.DisplayName, State.ActionSurface, State.RiskTier, State.Labels, State.Groups,

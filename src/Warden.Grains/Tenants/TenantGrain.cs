@@ -49,7 +49,7 @@ internal sealed class TenantGrain(
             return keyError;
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -83,7 +83,7 @@ internal sealed class TenantGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -117,6 +117,11 @@ internal sealed class TenantGrain(
         if (actor is null || string.IsNullOrWhiteSpace(actor.Id))
         {
             return CallError.InvalidArgument("actor", "is required");
+        }
+
+        if (!actor.IsIn(TenantId))
+        {
+            return CallError.PermissionDenied("the caller belongs to another tenant");
         }
 
         if (FindCredential(credentialId) is not { } record)
@@ -161,7 +166,7 @@ internal sealed class TenantGrain(
             return Task.FromResult<Outcome<PolicySetInfo>>(missing);
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return Task.FromResult<Outcome<PolicySetInfo>>(invalid);
         }
@@ -184,7 +189,7 @@ internal sealed class TenantGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -244,7 +249,7 @@ internal sealed class TenantGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(change)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -286,7 +291,7 @@ internal sealed class TenantGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(change)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -310,7 +315,7 @@ internal sealed class TenantGrain(
             return missing;
         }
 
-        if (Invalid(RequestValidator.Validate(request)) is { } invalid)
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
         {
             return invalid;
         }
@@ -435,6 +440,10 @@ internal sealed class TenantGrain(
 
     private static CallError? Invalid(ImmutableArray<FieldViolation> violations) =>
         violations.IsDefaultOrEmpty ? null : CallError.InvalidArgument(violations);
+
+    /// <summary>Shape problems first; then an operator of another tenant is refused (the key's tenant is the only one).</summary>
+    private CallError? Invalid(ImmutableArray<FieldViolation> violations, Caller actor) =>
+        Invalid(violations) ?? (actor.IsIn(TenantId) ? null : CallError.PermissionDenied("the caller belongs to another tenant"));
 
     private TenantInfo ToInfo() => new(
         TenantId, State.DisplayName, State.Status, State.StatusReason, State.CreatedAt, State.StatusChangedAt,

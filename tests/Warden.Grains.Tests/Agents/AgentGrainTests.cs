@@ -141,4 +141,22 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         Assert.Equal(CallStatus.Unauthenticated, (await fixture.Agent(tenantId, "bot").VerifyCredentialAsync(bot.Credential.Token)).Status);
         Assert.Equal(CallStatus.FailedPrecondition, (await fixture.Agent(tenantId, "bot").ReactivateAsync(new StatusChange("oops", Admin))).Status);
     }
+
+    [Fact]
+    public async Task OperatorOfAnotherTenant_CannotSuspendRotateOrFreeze()
+    {
+        var tenantId = await fixture.NewTenantAsync();
+        var otherId = await fixture.NewTenantAsync();
+        await fixture.NewAgentAsync(tenantId, "bot");
+        var stranger = Caller.Operator(otherId, "op1");
+
+        var suspended = await fixture.Agent(tenantId, "bot").SuspendAsync(new StatusChange("not mine", stranger));
+        var rotated = await fixture.Agent(tenantId, "bot").RotateCredentialAsync(stranger);
+        var frozen = await fixture.Tenant(tenantId).FreezeAsync(new StatusChange("not mine", stranger));
+
+        Assert.Equal(CallStatus.PermissionDenied, suspended.Status);
+        Assert.Equal(CallStatus.PermissionDenied, rotated.Status);
+        Assert.Equal(CallStatus.PermissionDenied, frozen.Status);
+        Assert.Equal(AgentStatus.Active, Ok(await fixture.Agent(tenantId, "bot").GetAsync()).Status);
+    }
 }
