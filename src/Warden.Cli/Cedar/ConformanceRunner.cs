@@ -99,7 +99,10 @@ public sealed class ConformanceRunner
         using (document)
         {
             var test = document.RootElement;
-            if (test.ValueKind != JsonValueKind.Object || !test.TryGetProperty("requests", out var requests) || requests.ValueKind != JsonValueKind.Array)
+            // Older test files call the requests `queries`.
+            if (test.ValueKind != JsonValueKind.Object
+                || !(test.TryGetProperty("requests", out var requests) || test.TryGetProperty("queries", out requests))
+                || requests.ValueKind != JsonValueKind.Array)
             {
                 if (test.ValueKind == JsonValueKind.Object && test.TryGetProperty("policies", out _))
                 {
@@ -186,7 +189,9 @@ public sealed class ConformanceRunner
 
     private void RunRequest(string name, int index, JsonElement request, Setup setup, ConformanceReport report)
     {
-        var label = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String
+        var label = request.ValueKind == JsonValueKind.Object
+            && (request.TryGetProperty("description", out var description) || request.TryGetProperty("desc", out description))
+            && description.ValueKind == JsonValueKind.String
             ? $"request {index} ({description.GetString()})"
             : $"request {index}";
         try
@@ -199,7 +204,9 @@ public sealed class ConformanceRunner
                 : CedarRecord.Empty;
             var authorizationRequest = new AuthorizationRequest(principal, action, resource, context);
 
-            var validate = !request.TryGetProperty("validateRequest", out var validateElement) || validateElement.ValueKind != JsonValueKind.False;
+            var validate = !(request.TryGetProperty("validateRequest", out var validateElement)
+                || request.TryGetProperty("enable_request_validation", out validateElement))
+                || validateElement.ValueKind != JsonValueKind.False;
             if (validate && setup.Schema is not null && _options.ValidateRequest is not null
                 && _options.ValidateRequest(setup.Schema, authorizationRequest) is { } invalid)
             {
@@ -208,7 +215,7 @@ public sealed class ConformanceRunner
             }
 
             var expectedDecision = RequiredString(request, "decision");
-            var expectedReasons = StringSet(request, "reason");
+            var expectedReasons = StringSet(request, request.TryGetProperty("reason", out _) ? "reason" : "reasons");
             var expectedErrors = StringSet(request, "errors");
 
             var response = setup.Authorizer.IsAuthorized(authorizationRequest, setup.Entities);

@@ -11,7 +11,7 @@ namespace Warden.Policy.Evaluation;
 /// </summary>
 internal static class Compiler
 {
-    private static readonly EntityUid Placeholder = new("__folding", string.Empty, trusted: true);
+    private static readonly EntityUid Placeholder = new("Folding", string.Empty);
 
     /// <summary>Compiles an expression.</summary>
     /// <exception cref="ArgumentException">The tree is deeper than <see cref="CedarLimits.MaxExpressionHeight"/> or malformed.</exception>
@@ -46,9 +46,9 @@ internal static class Compiler
                 }
 
             case AndExpr:
-                return Fold(new AndNode(Flatten<AndExpr>(expr, e => (e.Left, e.Right))));
+                return new AndNode(Flatten<AndExpr>(expr, e => (e.Left, e.Right)));
             case OrExpr:
-                return Fold(new OrNode(Flatten<OrExpr>(expr, e => (e.Left, e.Right))));
+                return new OrNode(Flatten<OrExpr>(expr, e => (e.Left, e.Right)));
             case UnaryExpr unary:
                 {
                     var operand = CompileNode(unary.Operand);
@@ -178,10 +178,6 @@ internal static class Compiler
 
         return [.. operands];
     }
-
-    private static Node Fold(AndNode node) => node;
-
-    private static Node Fold(OrNode node) => node;
 
     // A node whose operands are all constants does not depend on the request: evaluate it once. Errors are
     // left to evaluation, so a policy that always errors still reports the error on every request.

@@ -481,7 +481,7 @@ internal sealed class CedarJsonReader
             throw Error($"`{typeName}` is not a valid entity type name (a normalized Cedar name such as `NS::User`)");
         }
 
-        uid = new EntityUid(typeName, GetString(id.Value), trusted: true);
+        uid = EntityUid.Trusted(typeName, GetString(id.Value));
         return true;
     }
 
@@ -640,7 +640,7 @@ internal sealed class CedarJsonReader
     }
 
     private EntityUid NewUid(string type, string id) =>
-        CedarNames.IsValidName(type) ? new EntityUid(type, id, trusted: true) : throw Error($"`{type}` is not a valid entity type name");
+        CedarNames.IsValidName(type) ? EntityUid.Trusted(type, id) : throw Error($"`{type}` is not a valid entity type name");
 
     private void CheckDepth(int depth)
     {

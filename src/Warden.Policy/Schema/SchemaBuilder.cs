@@ -23,7 +23,7 @@ internal sealed class SchemaBuilder
     public const int MaxExpandedTypeDepth = 256;
 
     /// <summary>Work allowed for computing the entity and action hierarchies' transitive closures.</summary>
-    public const long MaxHierarchyWork = 50_000_000;
+    public const long MaxHierarchyWork = 5_000_000;
 
     private const string CedarNamespace = "__cedar";
 
@@ -48,6 +48,9 @@ internal sealed class SchemaBuilder
     private readonly HashSet<string> _entityDefinitions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _commonDefinitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CedarType> _resolvedCommonTypes = new(StringComparer.Ordinal);
+
+    // Sizes of inlined types, by reference: types are immutable and shared, so one memo serves the whole build.
+    private readonly Dictionary<CedarType, (int Depth, long Size)> _measured = new(ReferenceEqualityComparer.Instance);
 
     private SchemaBuilder()
     {
@@ -354,10 +357,9 @@ internal sealed class SchemaBuilder
         }
     }
 
-    private static CedarType CheckSize(CedarType type, SourcePosition position, string what)
+    private CedarType CheckSize(CedarType type, SourcePosition position, string what)
     {
-        var measured = new Dictionary<CedarType, (int Depth, long Size)>(ReferenceEqualityComparer.Instance);
-        var (depth, size) = Measure(type, measured, 0);
+        var (depth, size) = Measure(type, _measured, 0);
         if (depth > MaxExpandedTypeDepth || size > MaxExpandedTypeSize)
         {
             throw position.Error($"{what} is too large once common types are inlined (more than {MaxExpandedTypeDepth} levels or {MaxExpandedTypeSize} nodes)");
@@ -380,18 +382,25 @@ internal sealed class SchemaBuilder
             return known;
         }
 
-        (int Depth, long Size) result = type switch
+        (int Depth, long Size) result = (1, 1);
+        switch (type)
         {
-            SetType set => Grow(Measure(set.Element, measured, level + 1)),
-            RecordType record => record.Attributes.Values
-                .Select(a => Measure(a.Type, measured, level + 1))
-                .Aggregate((Depth: 0, Size: 0L), (acc, m) => (Math.Max(acc.Depth, m.Depth), Math.Min(acc.Size + m.Size, MaxExpandedTypeSize + 1L)), acc => (acc.Depth + 1, acc.Size + 1)),
-            _ => (1, 1),
-        };
+            case SetType set:
+                var element = Measure(set.Element, measured, level + 1);
+                result = (element.Depth + 1, Math.Min(element.Size + 1, MaxExpandedTypeSize + 1L));
+                break;
+            case RecordType record:
+                foreach (var attribute in record.Attributes.Values)
+                {
+                    var inner = Measure(attribute.Type, measured, level + 1);
+                    result = (Math.Max(result.Depth, inner.Depth + 1), Math.Min(result.Size + inner.Size, MaxExpandedTypeSize + 1L));
+                }
+
+                break;
+        }
+
         measured[type] = result;
         return result;
-
-        static (int, long) Grow((int Depth, long Size) inner) => (inner.Depth + 1, Math.Min(inner.Size + 1, MaxExpandedTypeSize + 1L));
     }
 
     private Schema Assemble()

@@ -352,7 +352,7 @@ internal sealed class Parser
 
         Next();
         var id = Next();
-        return new EntityUid(ValidateName(path), UnescapeString(id), trusted: true);
+        return EntityUid.Trusted(ValidateName(path), UnescapeString(id));
     }
 
     private string ParseEntityTypeName()
@@ -879,7 +879,7 @@ internal sealed class Parser
             {
                 Next();
                 var id = Next();
-                var uid = new EntityUid(ValidateName(path), UnescapeString(id), trusted: true);
+                var uid = EntityUid.Trusted(ValidateName(path), UnescapeString(id));
                 return new Primary(PrimaryKind.Expr, string.Empty, first.Span, null, new LiteralExpr(CedarValue.FromEntity(uid)) { Span = first.Span.To(id.Span) });
             }
 

@@ -16,17 +16,22 @@ public sealed class EntityUid : IEquatable<EntityUid>
     /// <param name="id">The entity id.</param>
     /// <exception cref="ArgumentException">The type is not a valid Cedar name.</exception>
     public EntityUid(string type, string id)
-        : this(ValidateType(type), id ?? throw new ArgumentNullException(nameof(id)), trusted: true)
+        : this(ValidateType(type), id ?? throw new ArgumentNullException(nameof(id)), validated: true)
     {
     }
 
-    internal EntityUid(string type, string id, bool trusted)
+    // INVARIANT: `type` is a valid Cedar name: the public constructor checked it, and Trusted is only called by
+    // the parser and the JSON reader, which check it themselves.
+    private EntityUid(string type, string id, bool validated)
     {
-        _ = trusted;
+        _ = validated;
         Type = type;
         Id = id;
         _hash = HashCode.Combine(StringComparer.Ordinal.GetHashCode(type), StringComparer.Ordinal.GetHashCode(id));
     }
+
+    /// <summary>A uid whose type the caller has already checked (the parser and JSON reader do).</summary>
+    internal static EntityUid Trusted(string type, string id) => new(type, id, validated: true);
 
     /// <summary>The fully qualified entity type, for example <c>Warden::Agent</c>.</summary>
     public string Type { get; }
