@@ -18,6 +18,9 @@ public static class CedarLimits
     /// <summary>How deeply arrays and objects may nest in Cedar JSON (entities, context, values); serde_json's default.</summary>
     public const int MaxJsonDepth = 128;
 
-    /// <summary>How deeply evaluation may recurse (expression height plus nested value comparisons).</summary>
-    public const int MaxEvaluationDepth = 2048;
+    /// <summary>
+    /// The most (entity, ancestor) pairs an entity store may hold: a hierarchy's transitive closure can be
+    /// quadratic in its size, so a pathological chain is refused instead of exhausting memory and time.
+    /// </summary>
+    public const long MaxAncestorLinks = 5_000_000;
 }

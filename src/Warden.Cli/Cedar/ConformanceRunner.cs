@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text.Json;
 using Warden.Policy;
 using Warden.Policy.Authorization;
@@ -52,7 +53,11 @@ public sealed class ConformanceRunner
         return files;
     }
 
-    /// <summary>Runs every test file under <paramref name="root"/>, writing each failure and the summary lines.</summary>
+    /// <summary>
+    /// Runs every test file under <paramref name="root"/>, then the tests inside each <c>*.tar.gz</c> directly in it
+    /// (the corpus is kept packed: <c>corpus-dev.tar.gz</c> holds <c>corpus-tests/</c>), writing each failure and the
+    /// summary lines.
+    /// </summary>
     /// <param name="root">The folder holding the tests.</param>
     /// <param name="output">Where failures and the summary go.</param>
     public ConformanceReport Run(string root, TextWriter output)
@@ -60,19 +65,53 @@ public sealed class ConformanceRunner
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(output);
         var report = new ConformanceReport();
+        RunFolder(root, string.Empty, report, output);
+        foreach (var archive in Directory.EnumerateFiles(root, "*.tar.gz", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
+        {
+            RunArchive(archive, report, output);
+        }
+
+        output.WriteLine(report.Summary);
+        output.WriteLine(report.ValidationSummary);
+        return report;
+    }
+
+    private void RunFolder(string root, string label, ConformanceReport report, TextWriter output)
+    {
         foreach (var file in FindTestFiles(root))
         {
             var before = report.Failures.Count;
             RunFile(root, file, report);
             for (var i = before; i < report.Failures.Count; i++)
             {
-                output.WriteLine(report.Failures[i]);
+                output.WriteLine(label + report.Failures[i]);
             }
         }
+    }
 
-        output.WriteLine(report.Summary);
-        output.WriteLine(report.ValidationSummary);
-        return report;
+    private void RunArchive(string archive, ConformanceReport report, TextWriter output)
+    {
+        var folder = Directory.CreateTempSubdirectory("warden-conformance-");
+        try
+        {
+            using (var file = File.OpenRead(archive))
+            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+            {
+                TarFile.ExtractToDirectory(gzip, folder.FullName, overwriteFiles: false);
+            }
+
+            RunFolder(folder.FullName, $"[{Path.GetFileName(archive)}] ", report, output);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
+        {
+            var message = $"FAIL {Path.GetFileName(archive)}: cannot unpack the archive: {e.Message}";
+            Fail(report, message);
+            output.WriteLine(message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     /// <summary>Runs one test file, adding its outcome to <paramref name="report"/>.</summary>

@@ -123,9 +123,10 @@ public sealed class EntityStore
         var stored = new Dictionary<EntityUid, StoredEntity>(map.Count);
         var ancestors = new Dictionary<EntityUid, EntityUid[]>(map.Count);
         var state = new Dictionary<EntityUid, bool>(map.Count); // false: in progress, true: done
+        long links = 0;
         foreach (var uid in map.Keys)
         {
-            ComputeAncestors(uid, map, ancestors, state);
+            ComputeAncestors(uid, map, ancestors, state, ref links);
         }
 
         foreach (var (uid, entity) in map)
@@ -141,7 +142,8 @@ public sealed class EntityStore
         EntityUid root,
         Dictionary<EntityUid, Entity> map,
         Dictionary<EntityUid, EntityUid[]> ancestors,
-        Dictionary<EntityUid, bool> state)
+        Dictionary<EntityUid, bool> state,
+        ref long links)
     {
         if (state.ContainsKey(root))
         {
@@ -187,6 +189,12 @@ public sealed class EntityStore
                 {
                     set.UnionWith(inherited);
                 }
+            }
+
+            links += set.Count;
+            if (links > CedarLimits.MaxAncestorLinks)
+            {
+                throw new ArgumentException($"the entity hierarchy is too large: more than {CedarLimits.MaxAncestorLinks} (entity, ancestor) pairs");
             }
 
             ancestors[uid] = [.. set];

@@ -7,8 +7,9 @@ internal sealed class StoredEntity
 {
     private const int LinearSearchLimit = 8;
 
+    // INVARIANT: when longer than LinearSearchLimit, sorted by hash code so lookups are a binary search
+    // (eight bytes per ancestor, no hash set per entity).
     private readonly EntityUid[] _ancestors;
-    private readonly HashSet<EntityUid>? _ancestorSet;
 
     public StoredEntity(Entity entity, EntityUid[] ancestors)
     {
@@ -16,7 +17,7 @@ internal sealed class StoredEntity
         _ancestors = ancestors;
         if (ancestors.Length > LinearSearchLimit)
         {
-            _ancestorSet = [.. ancestors];
+            Array.Sort(ancestors, static (a, b) => a.GetHashCode().CompareTo(b.GetHashCode()));
         }
     }
 
@@ -27,16 +28,54 @@ internal sealed class StoredEntity
 
     public bool HasAncestor(EntityUid uid)
     {
-        if (_ancestorSet is not null)
+        var ancestors = _ancestors;
+        if (ancestors.Length <= LinearSearchLimit)
         {
-            return _ancestorSet.Contains(uid);
+            foreach (var ancestor in ancestors)
+            {
+                if (ancestor.Equals(uid))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
-        foreach (var ancestor in _ancestors)
+        var hash = uid.GetHashCode();
+        int low = 0, high = ancestors.Length - 1;
+        while (low <= high)
         {
-            if (ancestor.Equals(uid))
+            var middle = low + ((high - low) >> 1);
+            var candidate = ancestors[middle].GetHashCode();
+            if (candidate < hash)
             {
-                return true;
+                low = middle + 1;
+            }
+            else if (candidate > hash)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                // Equal hashes sit together: look on both sides of the hit.
+                for (var i = middle; i >= 0 && ancestors[i].GetHashCode() == hash; i--)
+                {
+                    if (ancestors[i].Equals(uid))
+                    {
+                        return true;
+                    }
+                }
+
+                for (var i = middle + 1; i < ancestors.Length && ancestors[i].GetHashCode() == hash; i++)
+                {
+                    if (ancestors[i].Equals(uid))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
         }
 

@@ -139,7 +139,11 @@ internal sealed class Lexer
         {
             if (_position >= _text.Length)
             {
-                throw Error(start, "`\"` closing the string literal", "unterminated string literal");
+                throw new CedarParseException(new CedarParseError(
+                    _tokenLine,
+                    _tokenColumn,
+                    "`\"` closing the string literal",
+                    $"line {_tokenLine}, column {_tokenColumn}: unterminated string literal"));
             }
 
             var c = _text[_position];

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using Warden.Cli.Cedar;
 
 namespace Warden.Policy.Tests.Conformance;
@@ -75,6 +77,37 @@ public sealed class ConformanceRunnerTests : IDisposable
 
         Assert.True(report.Failed >= 1);
         Assert.False(report.Succeeded);
+    }
+
+    [Fact]
+    public void Run_PackedCorpusNextToTheTests_IsUnpackedAndRun()
+    {
+        var staging = Directory.CreateTempSubdirectory("warden-archive-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(staging, "corpus-tests"));
+            File.WriteAllText(Path.Combine(staging, "corpus-tests", "c.cedar"), "permit(principal == User::\"a\", action, resource);");
+            File.WriteAllText(Path.Combine(staging, "corpus-tests", "c.entities.json"), "[]");
+            File.WriteAllText(Path.Combine(staging, "corpus-tests", "c.json"), $$"""{"policies": "corpus-tests/c.cedar", "entities": "corpus-tests/c.entities.json", "requests": [{{Request}}]}""");
+            using (var file = File.Create(Path.Combine(_root, "corpus.tar.gz")))
+            using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+            {
+                TarFile.CreateFromDirectory(staging, gzip, includeBaseDirectory: false);
+            }
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        File.WriteAllText(Path.Combine(_root, "broken.tar.gz"), "not gzip");
+
+        var output = new StringWriter();
+        var report = new ConformanceRunner().Run(_root, output);
+
+        Assert.Equal(1, report.Passed);
+        Assert.Equal(1, report.Failed);
+        Assert.Contains("broken.tar.gz", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,6 +39,27 @@ public sealed class EntityStoreTests
     }
 
     [Fact]
+    public void Create_ManyAncestors_FindsEveryOne()
+    {
+        var groups = Enumerable.Range(0, 500).Select(i => new EntityUid("G", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var store = EntityStore.Create([new Entity(Agent, parents: groups)]);
+
+        Assert.All(groups, g => Assert.True(store.IsInHierarchy(Agent, g)));
+        Assert.False(store.IsInHierarchy(Agent, new EntityUid("G", "500")));
+        Assert.False(store.IsInHierarchy(Agent, new EntityUid("H", "0")));
+    }
+
+    [Fact]
+    public void Create_PathologicalChain_IsRefusedNotExhaustingMemory()
+    {
+        var uids = Enumerable.Range(0, 4_000).Select(i => new EntityUid("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var chain = uids.Select((u, i) => new Entity(u, parents: i + 1 < uids.Length ? [uids[i + 1]] : null)).ToList();
+
+        var error = Assert.Throws<ArgumentException>(() => EntityStore.Create(chain));
+        Assert.Contains("too large", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithEntities_AddsAndReplaces_RecomputingAncestors()
     {
         var store = EntityStore.Create([new Entity(Agent, parents: [Team])]);

@@ -225,6 +225,15 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void Parse_UnterminatedString_PointsAtItsOpeningQuote()
+    {
+        var error = Fails("permit(principal, action, resource)\nwhen { context.a == \"abc\n\n };").Error;
+
+        Assert.Equal(2, error.Line);
+        Assert.Equal(21, error.Column);
+    }
+
+    [Fact]
     public void Parse_DeepNesting_IsRejectedWithoutStackOverflow()
     {
         var deep = new string('(', 100_000) + "1" + new string(')', 100_000);
