@@ -94,6 +94,19 @@ internal static class JsonProjection
 
     private static CedarValue Leaf(JsonElement element, CedarType? type, string path)
     {
+        // The primitive types directly (the common tool arguments); entities and extension values through the engine's reader.
+        switch (type)
+        {
+            case StringType when element.ValueKind == JsonValueKind.String:
+                return CedarValue.FromString(element.GetString()!);
+            case LongType when element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var number):
+                return CedarValue.FromLong(number);
+            case BoolType when element.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                return CedarValue.FromBool(element.GetBoolean());
+            case StringType or LongType or BoolType:
+                throw new ProjectionException(path, $"does not have the declared type {Describe(type)}");
+        }
+
         try
         {
             return CedarJson.ParseValue(element, type);

@@ -270,7 +270,14 @@ internal sealed class TenantPolicy
 
     private static Entity RequestedResource(EntityUid uid, RecordType declared, string? attributesJson)
     {
-        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(attributesJson) ? "{}" : attributesJson, new JsonDocumentOptions { MaxDepth = 64 });
+        if (string.IsNullOrWhiteSpace(attributesJson))
+        {
+            // The common case: no attributes reported. Only a type with required attributes needs them.
+            var required = declared.Attributes.FirstOrDefault(a => a.Value.Required).Key;
+            return required is null ? new Entity(uid) : throw new ProjectionException($"resource.attributes.{required}", "is required by the schema");
+        }
+
+        using var document = JsonDocument.Parse(attributesJson, new JsonDocumentOptions { MaxDepth = 64 });
         return new Entity(uid, JsonProjection.Project(document.RootElement, declared, "resource.attributes").AsRecord());
     }
 
