@@ -35,8 +35,11 @@ public sealed class SessionOptions
     /// <summary>How long a pending approval waits for an operator (never beyond its session's expiry). Default 15 minutes.</summary>
     public TimeSpan ApprovalTtl { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How many recent events a session activation keeps for <c>GetHistoryAsync</c>. Default 256.</summary>
-    public int RecentEventLimit { get; set; } = 256;
+    /// <summary>
+    /// How many recent events a session activation keeps in memory for <c>GetHistoryAsync</c>. Default 32: the
+    /// complete record is the lineage log, and this buffer is paid for by every live session.
+    /// </summary>
+    public int RecentEventLimit { get; set; } = 32;
 
     /// <summary>Most evaluations in one <c>EvaluateManyAsync</c> call. Default 256.</summary>
     public int MaxBatchSize { get; set; } = 256;
