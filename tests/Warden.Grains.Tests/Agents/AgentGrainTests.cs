@@ -159,4 +159,37 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         Assert.Equal(CallStatus.PermissionDenied, frozen.Status);
         Assert.Equal(AgentStatus.Active, Ok(await fixture.Agent(tenantId, "bot").GetAsync()).Status);
     }
+
+    [Fact]
+    public async Task SessionActivation_AgentSuspendedButFanOutNeverArrived_RevokesItself()
+    {
+        var tenantId = await fixture.NewTenantAsync();
+        await fixture.NewAgentAsync(tenantId, "bot");
+        var opened = await fixture.OpenAsync(tenantId, "bot");
+        var agentKey = WardenIds.AgentKey(tenantId, "bot");
+        await fixture.Cluster.DeactivateAsync(fixture.Session(tenantId, opened.SessionId));
+        await fixture.Cluster.DeactivateAsync(fixture.Agent(tenantId, "bot"));
+
+        // The suspension is persisted (its first step) but the session never hears of it.
+        await fixture.RewriteStoredStateAsync<AgentState>(GrainTypes.Agent, GrainTypes.StateNames.Agent, agentKey, s => s with { Status = AgentStatus.Suspended });
+        var decision = await fixture.EvaluateAsync(tenantId, "bot", opened.SessionId, Act("doc.read", "Doc", "x"));
+
+        Assert.Equal(ReasonCodes.AgentSuspended, decision.Code());
+        Assert.Equal(SessionStatus.Revoked, Ok(await fixture.Session(tenantId, opened.SessionId).GetAsync(Admin)).Status);
+    }
+
+    [Fact]
+    public async Task SessionActivation_TenantFrozenButFanOutNeverArrived_RevokesItself()
+    {
+        var tenantId = await fixture.NewTenantAsync();
+        await fixture.NewAgentAsync(tenantId, "bot");
+        var opened = await fixture.OpenAsync(tenantId, "bot");
+        await fixture.Cluster.DeactivateAsync(fixture.Session(tenantId, opened.SessionId));
+        await fixture.Cluster.DeactivateAsync(fixture.Tenant(tenantId));
+
+        await fixture.RewriteStoredStateAsync<Warden.Grains.Tenants.TenantState>(GrainTypes.Tenant, GrainTypes.StateNames.Tenant, tenantId, s => s with { Status = Warden.Tenants.TenantStatus.Frozen });
+        var decision = await fixture.EvaluateAsync(tenantId, "bot", opened.SessionId, Act("doc.read", "Doc", "x"));
+
+        Assert.Equal(ReasonCodes.TenantFrozen, decision.Code());
+    }
 }

@@ -70,5 +70,17 @@ internal static class Scenario
         return state.State ?? throw new InvalidOperationException($"No stored {stateName} state for {key}.");
     }
 
+    /// <summary>Rewrites a grain's stored state behind its back (to simulate a fan-out that never arrived).</summary>
+    public static async Task RewriteStoredStateAsync<T>(this WardenClusterFixture fixture, string grainType, string stateName, string key, Func<T, T> change)
+        where T : new()
+    {
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("warden");
+        var grainId = GrainId.Create(grainType, key);
+        var state = new GrainState<T>();
+        await storage.ReadStateAsync(stateName, grainId, state);
+        state.State = change(state.State ?? throw new InvalidOperationException($"No stored {stateName} state for {key}."));
+        await storage.WriteStateAsync(stateName, grainId, state);
+    }
+
     public static ImmutableArray<T> Array<T>(params T[] items) => [.. items];
 }
