@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Warden.Cli.Output;
+
+namespace Warden.Cli.Commands;
+
+/// <summary><c>warden policy publish|get</c>.</summary>
+internal static class PolicyCommands
+{
+    public static Command Create() => new("policy", "the tenant's Cedar policies") { Publish(), Get() };
+
+    private static Command Publish()
+    {
+        var tenant = CliOptions.Tenant();
+        var policies = new Option<FileInfo>("--policies", "-p") { Description = "Cedar policy file", Required = true };
+        var schema = new Option<FileInfo?>("--schema", "-s") { Description = "Cedar schema file" };
+        var command = new Command("publish", "validate and publish the tenant's policies (refused with the validator's errors)") { tenant, policies, schema };
+        command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
+        {
+            if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
+            {
+                return;
+            }
+
+            var policyText = await File.ReadAllTextAsync(parse.GetRequiredValue(policies).FullName, token).ConfigureAwait(false);
+            var schemaFile = parse.GetValue(schema);
+            var schemaText = schemaFile is null ? null : await File.ReadAllTextAsync(schemaFile.FullName, token).ConfigureAwait(false);
+            var set = await client.PublishPoliciesAsync(tenantId, policyText, schemaText, token).ConfigureAwait(false);
+            printer.Print(set, w => Describe.PolicySet(w, set));
+        }, ct));
+        return command;
+    }
+
+    private static Command Get()
+    {
+        var tenant = CliOptions.Tenant();
+        var command = new Command("get", "print the tenant's current policies") { tenant };
+        command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
+        {
+            if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
+            {
+                return;
+            }
+
+            var set = await client.GetPoliciesAsync(tenantId, token).ConfigureAwait(false);
+            printer.Print(set, w =>
+            {
+                w.WriteLine($"// {set.TenantId}: policy set version {set.Version}, published {Describe.Time(set.PublishedAt)}");
+                w.WriteLine(set.Policies);
+            });
+        }, ct));
+        return command;
+    }
+}
