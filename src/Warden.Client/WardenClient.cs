@@ -57,11 +57,11 @@ public sealed class WardenClient : IAsyncDisposable
     public async Task<WardenSession> OpenSessionAsync(OpenSessionRequest request, CancellationToken cancellationToken = default)
     {
         var response = await Runtime.OpenSessionAsync(request, _connection.Unary(cancellationToken)).ConfigureAwait(false);
-        return new WardenSession(this, response.Session);
+        return new WardenSession(this, response);
     }
 
     /// <summary>Takes up a session opened earlier by this agent (for example by another process of it).</summary>
-    public WardenSession AttachSession(string sessionId) => new(this, new Session { SessionId = sessionId });
+    public WardenSession AttachSession(string sessionId) => new(this, new OpenSessionResponse { Session = new Session { SessionId = sessionId } });
 
     /// <summary>
     /// Opens one bidirectional evaluate stream for many evaluations at a high rate, in any of this agent's sessions.

@@ -21,15 +21,18 @@ internal static class AgentCommands
     {
         var tenant = CliOptions.Tenant();
         var owner = new Option<string>("--owner") { Description = "the accountable human", Required = true };
-        var name = new Option<string?>("--name") { Description = "display name" };
-        var id = new Option<string?>("--id") { Description = "agent id (generated when absent)" };
+        var name = new Option<string?>("--name") { Description = "display name (default: the id)" };
+        var id = new Argument<string>("agent-id") { Description = "letters, digits and '._-'; never reused in the tenant" };
+        var riskTier = new Option<string?>("--risk-tier") { Description = "reaches Cedar as principal.riskTier" };
+        var labels = new Option<string[]>("--label") { Description = "agent label, repeatable (principal.labels)" };
+        var groups = new Option<string[]>("--group") { Description = "agent group, repeatable" };
         var allow = new Option<string[]>("--allow")
         {
             Description = "declared action surface, repeatable: 'ACTIONS on RESOURCES', e.g. 'db.query,db.read on Table::*'",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("register", "register an agent and print its credential (shown once)") { tenant, owner, name, id, allow };
+        var command = new Command("register", "register an agent and print its credential (shown once)") { id, tenant, owner, name, allow, riskTier, labels, groups };
         command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
         {
             if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
@@ -40,10 +43,13 @@ internal static class AgentCommands
             var request = new RegisterAgentRequest
             {
                 TenantId = tenantId,
-                AgentId = parse.GetValue(id) ?? string.Empty,
+                AgentId = parse.GetRequiredValue(id),
                 Owner = parse.GetRequiredValue(owner),
-                DisplayName = parse.GetValue(name) ?? string.Empty,
+                DisplayName = parse.GetValue(name) ?? parse.GetRequiredValue(id),
+                RiskTier = parse.GetValue(riskTier) ?? string.Empty,
             };
+            request.Labels.AddRange(parse.GetValue(labels) ?? []);
+            request.Groups.AddRange(parse.GetValue(groups) ?? []);
             request.ActionSurface.AddRange(parse.GetRequiredValue(allow).Select(ScopeText.Parse));
             var response = await client.RegisterAgentAsync(request, token).ConfigureAwait(false);
             printer.Print(response, w =>
@@ -74,11 +80,11 @@ internal static class AgentCommands
         return command;
     }
 
-    private static Command StatusChange(string verb, string description, Func<Client.Operators.WardenOperatorClient, string, string, string?, CancellationToken, Task<Agent>> call)
+    private static Command StatusChange(string verb, string description, Func<Client.Operators.WardenOperatorClient, string, string, string, CancellationToken, Task<AgentStatusChangeResponse>> call)
     {
         var tenant = CliOptions.Tenant();
         var agentId = new Argument<string>("agent-id");
-        var reason = CliOptions.Reason();
+        var reason = new Option<string>("--reason") { Description = "reason recorded with the change", Required = true };
         var command = new Command(verb, description) { agentId, tenant, reason };
         command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
         {
@@ -87,8 +93,8 @@ internal static class AgentCommands
                 return;
             }
 
-            var agent = await call(client, tenantId, parse.GetRequiredValue(agentId), parse.GetValue(reason), token).ConfigureAwait(false);
-            printer.Print(agent, w => w.WriteLine($"agent {agent.AgentId} is {Describe.Name(agent.Status, string.Empty)}"));
+            var changed = await call(client, tenantId, parse.GetRequiredValue(agentId), parse.GetRequiredValue(reason), token).ConfigureAwait(false);
+            printer.Print(changed, w => w.WriteLine($"agent {changed.Agent.AgentId} is {Describe.Name(changed.Agent.Status, string.Empty)}; {changed.SessionsEnded} live sessions ended"));
         }, ct));
         return command;
     }

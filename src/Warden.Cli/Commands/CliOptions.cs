@@ -41,9 +41,6 @@ internal static class CliOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("WARDEN_TENANT") ?? string.Empty,
     };
 
-    /// <summary>An optional reason recorded with the action.</summary>
-    public static Option<string?> Reason() => new("--reason") { Description = "reason recorded with the action" };
-
     /// <summary>Adds the global options to the root command.</summary>
     public static void AddTo(RootCommand root)
     {

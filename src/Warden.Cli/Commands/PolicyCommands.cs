@@ -12,8 +12,9 @@ internal static class PolicyCommands
     {
         var tenant = CliOptions.Tenant();
         var policies = new Option<FileInfo>("--policies", "-p") { Description = "Cedar policy file", Required = true };
-        var schema = new Option<FileInfo?>("--schema", "-s") { Description = "Cedar schema file" };
-        var command = new Command("publish", "validate and publish the tenant's policies (refused with the validator's errors)") { tenant, policies, schema };
+        var schema = new Option<FileInfo>("--schema", "-s") { Description = "Cedar schema file (.cedarschema), extending Warden's base schema", Required = true };
+        var entities = new Option<FileInfo?>("--entities", "-e") { Description = "Cedar entities JSON file (resources, labels, agent groups)" };
+        var command = new Command("publish", "validate and publish the tenant's policies (refused with the validator's errors)") { tenant, policies, schema, entities };
         command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
         {
             if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
@@ -22,9 +23,10 @@ internal static class PolicyCommands
             }
 
             var policyText = await File.ReadAllTextAsync(parse.GetRequiredValue(policies).FullName, token).ConfigureAwait(false);
-            var schemaFile = parse.GetValue(schema);
-            var schemaText = schemaFile is null ? null : await File.ReadAllTextAsync(schemaFile.FullName, token).ConfigureAwait(false);
-            var set = await client.PublishPoliciesAsync(tenantId, policyText, schemaText, token).ConfigureAwait(false);
+            var schemaText = await File.ReadAllTextAsync(parse.GetRequiredValue(schema).FullName, token).ConfigureAwait(false);
+            var entitiesFile = parse.GetValue(entities);
+            var entitiesText = entitiesFile is null ? null : await File.ReadAllTextAsync(entitiesFile.FullName, token).ConfigureAwait(false);
+            var set = await client.PublishPoliciesAsync(tenantId, policyText, schemaText, entitiesText, token).ConfigureAwait(false);
             printer.Print(set, w => Describe.PolicySet(w, set));
         }, ct));
         return command;

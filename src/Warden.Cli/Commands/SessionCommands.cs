@@ -20,19 +20,21 @@ internal static class SessionCommands
         var promptId = new Option<string?>("--prompt-id") { Description = "id of the prompt that started the task" };
         var promptHash = new Option<string?>("--prompt-hash") { Description = "hash of that prompt" };
         var onBehalfOf = new Option<string?>("--on-behalf-of") { Description = "the user the agent acts for" };
+        var purpose = new Option<string?>("--purpose") { Description = "the task kind, for intent rules in policy" };
         var scope = new Option<string[]>("--scope")
         {
             Description = "requested scope, repeatable: 'ACTIONS on RESOURCES', e.g. 'db.query on Table::*'",
             Required = true,
         };
         var ttl = new Option<string?>("--ttl") { Description = "session lifetime: 90s, 5m, 1h (default: the server's)" };
-        var command = new Command("open", "open a session as the agent (prints the session id and grants)") { intent, promptId, promptHash, onBehalfOf, scope, ttl };
+        var command = new Command("open", "open a session as the agent (prints the session id and grants)") { intent, purpose, promptId, promptHash, onBehalfOf, scope, ttl };
         command.SetAction((parse, ct) => CliRun.AsAgentAsync(parse, async (client, printer, token) =>
         {
             var request = new OpenSessionRequest
             {
                 Intent = WardenModel.Intent(parse.GetRequiredValue(intent), parse.GetValue(promptId), parse.GetValue(promptHash), parse.GetValue(onBehalfOf)),
             };
+            request.Intent.Purpose = parse.GetValue(purpose) ?? string.Empty;
             request.RequestedScope.AddRange(parse.GetRequiredValue(scope).Select(ScopeText.Parse));
             if (parse.GetValue(ttl) is { } ttlText)
             {
@@ -40,7 +42,7 @@ internal static class SessionCommands
             }
 
             var session = await client.OpenSessionAsync(request, token).ConfigureAwait(false);
-            printer.Print(session.Info, w => Describe.Session(w, session.Info));
+            printer.Print(session.Opened, w => Describe.Opened(w, session.Opened));
         }, ct));
         return command;
     }
@@ -52,7 +54,8 @@ internal static class SessionCommands
         var resource = new Option<string>("--resource", "-r") { Description = "the resource as Type::\"id\"", Required = true };
         var input = new Option<string?>("--args") { Description = "the tool arguments as a JSON object" };
         var attributes = new Option<string?>("--attrs") { Description = "resource attributes as a JSON object" };
-        var command = new Command("evaluate", "ask whether the agent may take an action now (exit 0 with the decision)") { sessionId, action, resource, input, attributes };
+        var labels = new Option<string[]>("--label") { Description = "data label of the resource, repeatable (secret, pii, ...)" };
+        var command = new Command("evaluate", "ask whether the agent may take an action now (exit 0 with the decision)") { sessionId, action, resource, input, attributes, labels };
         command.SetAction((parse, ct) => CliRun.AsAgentAsync(parse, async (client, printer, token) =>
         {
             var target = ResourceText.Parse(parse.GetRequiredValue(resource));
@@ -60,6 +63,8 @@ internal static class SessionCommands
             {
                 target.Attributes = Struct.Parser.ParseJson(attrs);
             }
+
+            target.Labels.AddRange(parse.GetValue(labels) ?? []);
 
             var session = client.AttachSession(parse.GetRequiredValue(sessionId));
             var decision = await session.EvaluateAsync(parse.GetRequiredValue(action), target, parse.GetValue(input), token).ConfigureAwait(false);
@@ -71,12 +76,11 @@ internal static class SessionCommands
     private static Command Close()
     {
         var sessionId = new Argument<string>("session-id");
-        var reason = CliOptions.Reason();
-        var command = new Command("close", "close a session: every grant in it ends") { sessionId, reason };
+        var command = new Command("close", "close a session: every grant in it ends") { sessionId };
         command.SetAction((parse, ct) => CliRun.AsAgentAsync(parse, async (client, printer, token) =>
         {
             var session = client.AttachSession(parse.GetRequiredValue(sessionId));
-            var closed = await session.CloseAsync(parse.GetValue(reason), token).ConfigureAwait(false);
+            var closed = await session.CloseAsync(token).ConfigureAwait(false);
             printer.Print(closed, w => w.WriteLine($"session {closed.SessionId} is {Describe.Name(closed.Status, string.Empty)}"));
         }, ct));
         return command;
@@ -104,9 +108,8 @@ internal static class SessionCommands
     {
         var tenant = CliOptions.Tenant();
         var agent = new Option<string?>("--agent") { Description = "only this agent's sessions" };
-        var status = new Option<SessionStatus>("--status") { Description = "only sessions with this status (Active, Closed, Expired)" };
         var limit = new Option<int>("--limit") { Description = "at most this many (default 100)", DefaultValueFactory = _ => 100 };
-        var command = new Command("list", "list the tenant's sessions, newest first (operator)") { tenant, agent, status, limit };
+        var command = new Command("list", "list the tenant's live sessions, newest first (operator)") { tenant, agent, limit };
         command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
         {
             if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
@@ -115,7 +118,7 @@ internal static class SessionCommands
             }
 
             var sessions = await client.ListSessionsAsync(
-                new ListSessionsRequest { TenantId = tenantId, AgentId = parse.GetValue(agent) ?? string.Empty, Status = parse.GetValue(status), Limit = parse.GetValue(limit) },
+                new ListSessionsRequest { TenantId = tenantId, AgentId = parse.GetValue(agent) ?? string.Empty, Limit = parse.GetValue(limit) },
                 token).ConfigureAwait(false);
             printer.PrintList(sessions, Describe.SessionLine, "no sessions");
         }, ct));

@@ -9,11 +9,12 @@ internal static class TenantCommands
     public static Command Create()
     {
         var id = new Argument<string>("tenant-id") { Description = "lower-case letters, digits and '-'" };
-        var name = new Option<string?>("--name") { Description = "display name" };
+        var name = new Option<string?>("--name") { Description = "display name (default: the id)" };
         var create = new Command("create", "create a tenant") { id, name };
         create.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
         {
-            var tenant = await client.CreateTenantAsync(parse.GetRequiredValue(id), parse.GetValue(name), token).ConfigureAwait(false);
+            var tenantId = parse.GetRequiredValue(id);
+            var tenant = await client.CreateTenantAsync(tenantId, parse.GetValue(name) ?? tenantId, token).ConfigureAwait(false);
             printer.Print(tenant, w => w.WriteLine($"tenant {tenant.TenantId} created"));
         }, ct));
 

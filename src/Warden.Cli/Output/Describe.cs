@@ -47,11 +47,30 @@ internal static class Describe
         }
     }
 
+    public static void Opened(TextWriter w, OpenSessionResponse o)
+    {
+        Session(w, o.Session);
+        foreach (var r in o.Refused)
+        {
+            Refusal(w, r);
+        }
+
+        foreach (var a in o.PendingApprovals)
+        {
+            w.WriteLine($"pending   {a.ApprovalId}: {a.Action} on {a.Resource} awaits an operator");
+        }
+    }
+
     public static void SessionLine(TextWriter w, Session s) =>
         w.WriteLine($"{s.SessionId}\t{Name(s.Status, string.Empty)}\t{s.AgentId}\texpires {Time(s.ExpiresAt)}\t{s.Intent?.Task}");
 
     public static void Grant(TextWriter w, Grant g) =>
-        w.WriteLine($"grant     {g.GrantId}: {(g.Scope is null ? "-" : ScopeText.Format(g.Scope))} until {Time(g.ExpiresAt)}{(g.HasUsesLeft ? $", {g.UsesLeft} uses left" : string.Empty)}");
+        w.WriteLine($"grant     {g.GrantId}: {g.Action} on {g.Resource} until {Time(g.ExpiresAt)}{(g.HasUsesLeft ? $", {g.UsesLeft} uses left" : string.Empty)}{(g.Live ? string.Empty : " (ended)")}");
+
+    public static void Refusal(TextWriter w, ScopeRefusal r) =>
+        w.WriteLine($"refused   {r.Action} on {r.Resource}: {r.Code} — {r.Message}");
+
+    public static string Reason(Reason r) => string.IsNullOrEmpty(r.Message) ? r.Code : $"{r.Code}: {r.Message}";
 
     public static void Decision(TextWriter w, EvaluateResponse d)
     {
@@ -68,38 +87,40 @@ internal static class Describe
 
         foreach (var reason in d.Reasons)
         {
-            w.WriteLine($"reason    {reason}");
+            w.WriteLine($"reason    {Reason(reason)}");
+        }
+
+        if (!string.IsNullOrEmpty(d.ApprovalId))
+        {
+            w.WriteLine($"approval  {d.ApprovalId} (pending: an operator must approve)");
         }
     }
 
     public static void SessionDetail(TextWriter w, SessionDetail d)
     {
         Session(w, d.Session);
-        if (d.Grants.Count > 0 && d.Session.Grants.Count == 0)
+        foreach (var a in d.Session.Approvals)
         {
-            foreach (var g in d.Grants)
-            {
-                Grant(w, g);
-            }
+            Approval(w, a);
+        }
+
+        if (d.Session.Facts is { } f)
+        {
+            w.WriteLine($"facts     {f.Decisions} decisions, {f.Allows} allowed, {f.Denials} denied; actions [{string.Join(", ", f.Actions)}]; labels [{string.Join(", ", f.Labels)}]");
         }
 
         w.WriteLine("history");
         foreach (var e in d.History)
         {
-            var what = e.Kind == "decision"
-                ? $"{Name(e.Decision, string.Empty)} {e.Action} {e.Resource}{(e.Reasons.Count > 0 ? " — " + string.Join("; ", e.Reasons) : string.Empty)}"
-                : e.Kind;
+            var what = e.Decision != Protocol.V1.Decision.Unspecified
+                ? $"{Name(e.Decision, string.Empty)} {e.Action} {e.Resource}{(e.Reasons.Count > 0 ? " — " + string.Join("; ", e.Reasons.Select(Reason)) : string.Empty)}"
+                : $"{e.Kind} {e.Action} {e.Resource}".TrimEnd();
             w.WriteLine($"  {e.Sequence,4} {Time(e.At)}  {what}");
-        }
-
-        foreach (var r in d.GrantRequests)
-        {
-            GrantRequest(w, r);
         }
     }
 
-    public static void GrantRequest(TextWriter w, GrantRequest r) =>
-        w.WriteLine($"{r.RequestId}\t{Name(r.Status, string.Empty)}\tsession {r.SessionId}\tagent {r.AgentId}\t{(r.Scope is null ? "-" : ScopeText.Format(r.Scope))}\t{r.Justification}");
+    public static void Approval(TextWriter w, Approval a) =>
+        w.WriteLine($"{a.ApprovalId}\t{Name(a.Status, string.Empty)}\t{Name(a.Kind, string.Empty)}\tsession {a.SessionId}\tagent {a.AgentId}\t{a.Action} on {a.Resource}\t{a.Justification}");
 
     public static void PolicySet(TextWriter w, PolicySet p)
     {

@@ -10,11 +10,15 @@ public sealed class WardenSession : IAsyncDisposable
     private readonly WardenClient _client;
     private int _closed;
 
-    internal WardenSession(WardenClient client, Session info)
+    internal WardenSession(WardenClient client, OpenSessionResponse opened)
     {
         _client = client;
-        Info = info;
+        Info = opened.Session;
+        Opened = opened;
     }
+
+    /// <summary>The answer to OpenSession: the session, and the requested entries refused or pending approval.</summary>
+    public OpenSessionResponse Opened { get; }
 
     /// <summary>The session id.</summary>
     public string Id => Info.SessionId;
@@ -34,10 +38,10 @@ public sealed class WardenSession : IAsyncDisposable
         return _client.Runtime.EvaluateAsync(request, _client.Connection.Unary(cancellationToken)).ResponseAsync;
     }
 
-    /// <summary>Asks for more access; the answer may be PENDING until an operator decides.</summary>
-    public Task<GrantRequest> RequestGrantAsync(ScopeRule scope, string justification, TimeSpan? ttl = null, int maxUses = 0, CancellationToken cancellationToken = default)
+    /// <summary>Asks for more access; entries may be issued at once, refused, or left pending for an operator.</summary>
+    public Task<RequestGrantResponse> RequestGrantAsync(IEnumerable<ScopeRule> scope, string justification, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
     {
-        var request = new RequestGrantRequest { SessionId = Id, Scope = scope, Justification = justification, MaxUses = maxUses };
+        var request = new RequestGrantRequest { SessionId = Id, Scope = { scope }, Justification = justification };
         if (ttl is { } t)
         {
             request.Ttl = Duration.FromTimeSpan(t);
@@ -46,41 +50,39 @@ public sealed class WardenSession : IAsyncDisposable
         return _client.Runtime.RequestGrantAsync(request, _client.Connection.Unary(cancellationToken)).ResponseAsync;
     }
 
-    /// <summary>The current state of a grant request.</summary>
-    public Task<GrantRequest> GetGrantRequestAsync(string requestId, CancellationToken cancellationToken = default) =>
-        _client.Runtime.GetGrantRequestAsync(
-            new GetGrantRequestRequest { SessionId = Id, RequestId = requestId },
+    /// <summary>The current state of an approval of this session.</summary>
+    public Task<Approval> GetApprovalAsync(string approvalId, CancellationToken cancellationToken = default) =>
+        _client.Runtime.GetApprovalAsync(
+            new GetApprovalRequest { SessionId = Id, ApprovalId = approvalId },
             _client.Connection.Unary(cancellationToken)).ResponseAsync;
 
-    /// <summary>Waits until a grant request is decided (approved, denied or expired) and returns its final state.</summary>
-    public async Task<GrantRequest> WaitForGrantRequestAsync(string requestId, CancellationToken cancellationToken = default)
+    /// <summary>Waits until an approval is decided (approved, denied or expired) and returns its final state.</summary>
+    public async Task<Approval> WaitForApprovalAsync(string approvalId, CancellationToken cancellationToken = default)
     {
-        using var call = _client.Runtime.WatchGrantRequest(
-            new GetGrantRequestRequest { SessionId = Id, RequestId = requestId },
+        using var call = _client.Runtime.WatchApproval(
+            new GetApprovalRequest { SessionId = Id, ApprovalId = approvalId },
             _client.Connection.Streaming(cancellationToken));
-        GrantRequest? last = null;
         await foreach (var state in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            last = state;
-            if (state.Status != GrantRequestStatus.Pending)
+            if (state.Status != ApprovalStatus.Pending)
             {
                 return state;
             }
         }
 
         // The server ends the stream only after a decided state; anything else is a broken stream.
-        throw new RpcException(new Status(StatusCode.Unavailable, "The grant request watch ended before a decision" + (last is null ? "." : " (last state: pending).")));
+        throw new RpcException(new Status(StatusCode.Unavailable, "The approval watch ended before a decision."));
     }
 
     /// <summary>Closes the session: every grant in it ends at once.</summary>
-    public async Task<Session> CloseAsync(string? reason = null, CancellationToken cancellationToken = default)
+    public async Task<Session> CloseAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _client.Runtime.CloseSessionAsync(
-            new CloseSessionRequest { SessionId = Id, Reason = reason ?? string.Empty },
+        var session = await _client.Runtime.CloseSessionAsync(
+            new CloseSessionRequest { SessionId = Id },
             _client.Connection.Unary(cancellationToken)).ConfigureAwait(false);
         Interlocked.Exchange(ref _closed, 1);
-        Info = response.Session;
-        return response.Session;
+        Info = session;
+        return session;
     }
 
     /// <summary>Closes the session if it was not closed yet. A failure to reach Warden is swallowed: the session expires on its own.</summary>
@@ -93,10 +95,9 @@ public sealed class WardenSession : IAsyncDisposable
 
         try
         {
-            var response = await _client.Runtime.CloseSessionAsync(
-                new CloseSessionRequest { SessionId = Id, Reason = "disposed by the agent" },
+            Info = await _client.Runtime.CloseSessionAsync(
+                new CloseSessionRequest { SessionId = Id },
                 _client.Connection.Unary(CancellationToken.None)).ConfigureAwait(false);
-            Info = response.Session;
         }
         catch (RpcException)
         {

@@ -28,57 +28,71 @@ public sealed class WardenOperatorClient : IAsyncDisposable
     /// <summary>A client with full options.</summary>
     public static WardenOperatorClient Create(WardenClientOptions options) => new(WardenConnection.Open(options));
 
-    /// <summary>Creates a tenant.</summary>
-    public Task<Tenant> CreateTenantAsync(string tenantId, string? displayName = null, CancellationToken cancellationToken = default) =>
-        Operator.CreateTenantAsync(new CreateTenantRequest { TenantId = tenantId, DisplayName = displayName ?? string.Empty }, Options(cancellationToken)).ResponseAsync;
+    /// <summary>Creates a tenant (root operator).</summary>
+    public Task<Tenant> CreateTenantAsync(string tenantId, string displayName, CancellationToken cancellationToken = default) =>
+        Operator.CreateTenantAsync(new CreateTenantRequest { TenantId = tenantId, DisplayName = displayName }, Options(cancellationToken)).ResponseAsync;
+
+    /// <summary>A tenant's status and counts.</summary>
+    public Task<Tenant> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        Operator.GetTenantAsync(new GetTenantRequest { TenantId = tenantId }, Options(cancellationToken)).ResponseAsync;
+
+    /// <summary>Issues a tenant operator credential (shown once).</summary>
+    public Task<CreateOperatorCredentialResponse> CreateOperatorCredentialAsync(string tenantId, string label, CancellationToken cancellationToken = default) =>
+        Operator.CreateOperatorCredentialAsync(new CreateOperatorCredentialRequest { TenantId = tenantId, Label = label }, Options(cancellationToken)).ResponseAsync;
 
     /// <summary>Registers an agent; the response carries its credential, shown only this once.</summary>
     public Task<RegisterAgentResponse> RegisterAgentAsync(RegisterAgentRequest request, CancellationToken cancellationToken = default) =>
         Operator.RegisterAgentAsync(request, Options(cancellationToken)).ResponseAsync;
 
     /// <summary>Validates and publishes a tenant's Cedar policies and schema.</summary>
-    public Task<PolicySet> PublishPoliciesAsync(string tenantId, string policies, string? schema = null, CancellationToken cancellationToken = default) =>
-        Operator.PublishPoliciesAsync(new PublishPoliciesRequest { TenantId = tenantId, Policies = policies, Schema = schema ?? string.Empty }, Options(cancellationToken)).ResponseAsync;
+    public Task<PolicySet> PublishPoliciesAsync(string tenantId, string policies, string schema, string? entitiesJson = null, CancellationToken cancellationToken = default) =>
+        Operator.PublishPoliciesAsync(
+            new PublishPoliciesRequest { TenantId = tenantId, Policies = policies, Schema = schema, EntitiesJson = entitiesJson ?? string.Empty },
+            Options(cancellationToken)).ResponseAsync;
 
     /// <summary>The tenant's current policy set.</summary>
     public Task<PolicySet> GetPoliciesAsync(string tenantId, CancellationToken cancellationToken = default) =>
         Operator.GetPoliciesAsync(new GetPoliciesRequest { TenantId = tenantId }, Options(cancellationToken)).ResponseAsync;
 
-    /// <summary>Suspends an agent.</summary>
-    public Task<Agent> SuspendAgentAsync(string tenantId, string agentId, string? reason = null, CancellationToken cancellationToken = default) =>
+    /// <summary>One agent.</summary>
+    public Task<Agent> GetAgentAsync(string tenantId, string agentId, CancellationToken cancellationToken = default) =>
+        Operator.GetAgentAsync(new AgentRequest { TenantId = tenantId, AgentId = agentId }, Options(cancellationToken)).ResponseAsync;
+
+    /// <summary>Suspends an agent; its live sessions end before this returns.</summary>
+    public Task<AgentStatusChangeResponse> SuspendAgentAsync(string tenantId, string agentId, string reason, CancellationToken cancellationToken = default) =>
         Operator.SuspendAgentAsync(StatusChange(tenantId, agentId, reason), Options(cancellationToken)).ResponseAsync;
 
     /// <summary>Reactivates a suspended agent.</summary>
-    public Task<Agent> ReactivateAgentAsync(string tenantId, string agentId, string? reason = null, CancellationToken cancellationToken = default) =>
+    public Task<AgentStatusChangeResponse> ReactivateAgentAsync(string tenantId, string agentId, string reason, CancellationToken cancellationToken = default) =>
         Operator.ReactivateAgentAsync(StatusChange(tenantId, agentId, reason), Options(cancellationToken)).ResponseAsync;
 
     /// <summary>Retires an agent for good.</summary>
-    public Task<Agent> RetireAgentAsync(string tenantId, string agentId, string? reason = null, CancellationToken cancellationToken = default) =>
+    public Task<AgentStatusChangeResponse> RetireAgentAsync(string tenantId, string agentId, string reason, CancellationToken cancellationToken = default) =>
         Operator.RetireAgentAsync(StatusChange(tenantId, agentId, reason), Options(cancellationToken)).ResponseAsync;
 
     /// <summary>The tenant's agents.</summary>
     public async Task<IReadOnlyList<Agent>> ListAgentsAsync(string tenantId, AgentStatus status = AgentStatus.Unspecified, CancellationToken cancellationToken = default) =>
         (await Operator.ListAgentsAsync(new ListAgentsRequest { TenantId = tenantId, Status = status }, Options(cancellationToken)).ConfigureAwait(false)).Agents;
 
-    /// <summary>The tenant's sessions, newest first.</summary>
+    /// <summary>The tenant's live sessions, newest first.</summary>
     public async Task<IReadOnlyList<Session>> ListSessionsAsync(ListSessionsRequest request, CancellationToken cancellationToken = default) =>
         (await Operator.ListSessionsAsync(request, Options(cancellationToken)).ConfigureAwait(false)).Sessions;
 
-    /// <summary>One session with its grants and history.</summary>
+    /// <summary>One session with its grants, approvals, facts and history.</summary>
     public Task<SessionDetail> GetSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default) =>
         Operator.GetSessionAsync(new GetSessionRequest { TenantId = tenantId, SessionId = sessionId }, Options(cancellationToken)).ResponseAsync;
 
-    /// <summary>Grant requests waiting for an operator.</summary>
-    public async Task<IReadOnlyList<GrantRequest>> ListPendingApprovalsAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        (await Operator.ListPendingApprovalsAsync(new ListPendingApprovalsRequest { TenantId = tenantId }, Options(cancellationToken)).ConfigureAwait(false)).Requests;
+    /// <summary>Approvals waiting for an operator.</summary>
+    public async Task<IReadOnlyList<Approval>> ListPendingApprovalsAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        (await Operator.ListPendingApprovalsAsync(new ListPendingApprovalsRequest { TenantId = tenantId }, Options(cancellationToken)).ConfigureAwait(false)).Approvals;
 
-    /// <summary>Approves a pending grant request.</summary>
-    public Task<GrantRequest> ApproveAsync(string tenantId, string requestId, string? reason = null, CancellationToken cancellationToken = default) =>
-        Operator.ApproveAsync(Decide(tenantId, requestId, reason), Options(cancellationToken)).ResponseAsync;
+    /// <summary>Approves a pending approval.</summary>
+    public Task<Approval> ApproveAsync(string tenantId, string sessionId, string approvalId, string? note = null, CancellationToken cancellationToken = default) =>
+        Operator.ApproveAsync(Decide(tenantId, sessionId, approvalId, note), Options(cancellationToken)).ResponseAsync;
 
-    /// <summary>Denies a pending grant request.</summary>
-    public Task<GrantRequest> DenyAsync(string tenantId, string requestId, string? reason = null, CancellationToken cancellationToken = default) =>
-        Operator.DenyAsync(Decide(tenantId, requestId, reason), Options(cancellationToken)).ResponseAsync;
+    /// <summary>Denies a pending approval.</summary>
+    public Task<Approval> DenyAsync(string tenantId, string sessionId, string approvalId, string? note = null, CancellationToken cancellationToken = default) =>
+        Operator.DenyAsync(Decide(tenantId, sessionId, approvalId, note), Options(cancellationToken)).ResponseAsync;
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
@@ -89,9 +103,9 @@ public sealed class WardenOperatorClient : IAsyncDisposable
 
     private Grpc.Core.CallOptions Options(CancellationToken cancellationToken) => _connection.Unary(cancellationToken);
 
-    private static AgentStatusChangeRequest StatusChange(string tenantId, string agentId, string? reason) =>
-        new() { TenantId = tenantId, AgentId = agentId, Reason = reason ?? string.Empty };
+    private static AgentStatusChangeRequest StatusChange(string tenantId, string agentId, string reason) =>
+        new() { TenantId = tenantId, AgentId = agentId, Reason = reason };
 
-    private static DecideApprovalRequest Decide(string tenantId, string requestId, string? reason) =>
-        new() { TenantId = tenantId, RequestId = requestId, Reason = reason ?? string.Empty };
+    private static DecideApprovalRequest Decide(string tenantId, string sessionId, string approvalId, string? note) =>
+        new() { TenantId = tenantId, SessionId = sessionId, ApprovalId = approvalId, Note = note ?? string.Empty };
 }
