@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Host.Errors;
 using Warden.Host.Security;
 using Warden.Host.Services;

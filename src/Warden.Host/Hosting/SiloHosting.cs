@@ -15,7 +15,7 @@ public static class SiloHosting
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             silo.AddWardenStorage(builder.Configuration);
-            silo.AddWardenGrains();
+            // silo.AddWardenGrains();
         });
         return builder;
     }

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Warden.Agents;
 using Warden.Events;
 using Warden.Policies;
+using Warden.Scopes;
 using Warden.Sessions;
 using Warden.Tenants;
 using P = Warden.Protocol.V1;
