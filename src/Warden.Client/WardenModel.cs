@@ -10,9 +10,10 @@ namespace Warden.Client;
 public static class WardenModel
 {
     /// <summary>A declared task.</summary>
-    public static Intent Intent(string task, string? promptId = null, string? promptHash = null, string? onBehalfOf = null) => new()
+    public static Intent Intent(string task, string? promptId = null, string? promptHash = null, string? onBehalfOf = null, string? purpose = null) => new()
     {
         Task = task,
+        Purpose = purpose ?? string.Empty,
         PromptId = promptId ?? string.Empty,
         PromptHash = promptHash ?? string.Empty,
         OnBehalfOf = onBehalfOf ?? string.Empty,
