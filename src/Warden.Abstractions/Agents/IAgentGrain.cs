@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 using Warden.Sessions;
 
 namespace Warden.Agents;
@@ -24,6 +25,7 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <see cref="CallStatus.FailedPrecondition"/>), so it learns why it is stopped.
     /// </summary>
     /// <param name="token">The token as presented.</param>
+    [AlwaysInterleave]
     Task<Outcome<AgentInfo>> VerifyCredentialAsync(string token);
 
     /// <summary>Replaces the agent's credential; the old token stops working at once. The new token is returned once.</summary>

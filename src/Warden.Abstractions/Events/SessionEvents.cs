@@ -112,6 +112,10 @@ public sealed record SessionEndedEvent : SessionEvent
     /// <summary>Why.</summary>
     [Id(1)]
     public required string Reason { get; init; }
+
+    /// <summary>For a revocation, its scope: the session itself, its agent's suspension or its tenant's freeze; otherwise null.</summary>
+    [Id(2)]
+    public RevocationScope? RevocationScope { get; init; }
 }
 
 /// <summary>The session adopted a newly published policy version.</summary>

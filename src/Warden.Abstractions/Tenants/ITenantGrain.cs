@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 using Warden.Agents;
 using Warden.Policies;
 using Warden.Sessions;
@@ -40,6 +41,7 @@ public interface ITenantGrain : IGrainWithStringKey
     /// is malformed, names another tenant, is unknown, revoked or does not match.
     /// </summary>
     /// <param name="token">The token as presented.</param>
+    [AlwaysInterleave]
     Task<Outcome<OperatorPrincipal>> VerifyOperatorCredentialAsync(string token);
 
     /// <summary>

@@ -60,7 +60,7 @@ public sealed class SerializationTests
     public void ImmutableArray_DefaultValue_RoundTripsWithoutThrowing()
     {
         var request = new ScopeEntry("*", "*");
-        var withDefault = new Agents.RegisterAgent("a", "o", "d", [request], "", default, ImmutableArray<string>.Empty, Caller.Operator("op"));
+        var withDefault = new Warden.Agents.RegisterAgent("a", "o", "d", [request], "", default, ImmutableArray<string>.Empty, Caller.Operator("op"));
 
         var copy = RoundTrip(withDefault);
 
