@@ -22,7 +22,7 @@ public sealed class WardenClient : IAsyncDisposable
     private WardenClient(WardenConnection connection)
     {
         _connection = connection;
-        Runtime = new AgentRuntime.AgentRuntimeClient(connection.Channel);
+        Runtime = new AgentRuntime.AgentRuntimeClient(connection.Invoker);
     }
 
     /// <summary>The generated gRPC client, for calls this type does not wrap.</summary>

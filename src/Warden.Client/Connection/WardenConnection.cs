@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
@@ -8,30 +9,33 @@ namespace Warden.Client.Connection;
 /// <summary>One gRPC channel to Warden (over one or several gateways) and the credential its calls carry.</summary>
 public sealed class WardenConnection : IDisposable
 {
-    private readonly Metadata _headers;
     private readonly TimeSpan _callTimeout;
 
-    private WardenConnection(GrpcChannel channel, Metadata headers, TimeSpan callTimeout)
+    private WardenConnection(GrpcChannel channel, string? credential, TimeSpan callTimeout)
     {
         Channel = channel;
-        _headers = headers;
         _callTimeout = callTimeout;
+        var bearer = string.IsNullOrEmpty(credential) ? null : "Bearer " + credential;
+        Invoker = bearer is null
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(headers =>
+            {
+                headers.Add("authorization", bearer);
+                return headers;
+            });
     }
 
-    /// <summary>The underlying channel, for the generated clients.</summary>
+    /// <summary>The underlying channel.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>The call invoker for the generated clients: every call carries the credential.</summary>
+    public CallInvoker Invoker { get; }
 
     /// <summary>Opens a connection with the given options.</summary>
     public static WardenConnection Open(WardenClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-
-        var headers = new Metadata();
-        if (!string.IsNullOrEmpty(options.Credential))
-        {
-            headers.Add("authorization", "Bearer " + options.Credential);
-        }
 
         var retry = options.MaxAttempts > 1
             ? new RetryPolicy
@@ -74,15 +78,15 @@ public sealed class WardenConnection : IDisposable
             channel = GrpcChannel.ForAddress("static:///warden", channelOptions);
         }
 
-        return new WardenConnection(channel, headers, options.CallTimeout);
+        return new WardenConnection(channel, options.Credential, options.CallTimeout);
     }
 
-    /// <summary>Call options for a unary call: credential and deadline.</summary>
+    /// <summary>Call options for a unary call: the deadline.</summary>
     public CallOptions Unary(CancellationToken cancellationToken) =>
-        new(_headers, DateTime.UtcNow.Add(_callTimeout), cancellationToken);
+        new(deadline: DateTime.UtcNow.Add(_callTimeout), cancellationToken: cancellationToken);
 
-    /// <summary>Call options for a stream: credential, no deadline.</summary>
-    public CallOptions Streaming(CancellationToken cancellationToken) => new(_headers, null, cancellationToken);
+    /// <summary>Call options for a stream: no deadline.</summary>
+    public CallOptions Streaming(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => Channel.Dispose();

@@ -11,7 +11,7 @@ public sealed class WardenOperatorClient : IAsyncDisposable
     private WardenOperatorClient(WardenConnection connection)
     {
         _connection = connection;
-        Operator = new Operator.OperatorClient(connection.Channel);
+        Operator = new Operator.OperatorClient(connection.Invoker);
     }
 
     /// <summary>The generated gRPC client, for calls this type does not wrap.</summary>

@@ -1,4 +1,4 @@
-using Orleans.Configuration;
+using Warden.Grains.Hosting;
 
 namespace Warden.Host.Hosting;
 
@@ -15,7 +15,7 @@ public static class SiloHosting
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             silo.AddWardenStorage(builder.Configuration);
-            // silo.AddWardenGrains();
+            silo.AddWardenGrains(sessions => builder.Configuration.GetSection("Warden:Sessions").Bind(sessions));
         });
         return builder;
     }

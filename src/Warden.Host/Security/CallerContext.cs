@@ -22,6 +22,18 @@ internal static class CallerContext
         return null!;
     }
 
+    /// <summary>The calling operator, whatever its tenant; UNAUTHENTICATED if the call was not made by an operator.</summary>
+    public static OperatorIdentity AnyOperator(this ServerCallContext context)
+    {
+        if (!context.UserState.TryGetValue(Key, out var caller) || caller is not OperatorIdentity op)
+        {
+            GrpcErrors.Unauthenticated("an operator credential is required");
+            return null!;
+        }
+
+        return op;
+    }
+
     /// <summary>
     /// The calling operator, checked against the tenant of the request. An operator of another tenant gets NOT_FOUND,
     /// exactly like a tenant that does not exist, so tenants cannot learn of each other.

@@ -9,7 +9,7 @@ public abstract record CallerIdentity;
 public sealed record AgentIdentity(string TenantId, string AgentId) : CallerIdentity
 {
     /// <summary>The caller as the grains know it.</summary>
-    public Warden.Caller ForGrains { get; } = Warden.Caller.Agent(AgentId);
+    public Warden.Caller ForGrains { get; } = Warden.Caller.Agent(TenantId, AgentId);
 }
 
 /// <summary>An operator. <paramref name="TenantId"/> is null for the root operator, who may act on every tenant.</summary>
@@ -18,7 +18,7 @@ public sealed record AgentIdentity(string TenantId, string AgentId) : CallerIden
 public sealed record OperatorIdentity(string? TenantId, string OperatorId) : CallerIdentity
 {
     /// <summary>The caller as the grains know it.</summary>
-    public Warden.Caller ForGrains { get; } = Warden.Caller.Operator(OperatorId);
+    public Warden.Caller ForGrains { get; } = TenantId is null ? Warden.Caller.Operator(OperatorId) : Warden.Caller.Operator(TenantId, OperatorId);
 
     /// <summary>True for the root operator key.</summary>
     public bool IsRoot => TenantId is null;

@@ -20,12 +20,14 @@ internal sealed class OperatorService(IGrainFactory grains) : P.Operator.Operato
 {
     public override async Task<P.Tenant> CreateTenant(P.CreateTenantRequest request, ServerCallContext context)
     {
-        new RequestCheck().NameId(request.TenantId, "tenant_id").ThrowIfInvalid();
-        var op = context.Operator(request.TenantId);
+        var op = context.AnyOperator();
         if (!op.IsRoot)
         {
+            // Whatever the id: a tenant operator creates no tenants, so this reveals nothing about other tenants.
             GrpcErrors.PermissionDenied("only the root operator creates tenants");
         }
+
+        new RequestCheck().NameId(request.TenantId, "tenant_id").ThrowIfInvalid();
 
         var created = await Tenant(request.TenantId).CreateAsync(new CreateTenant(request.DisplayName, op.ForGrains)).ConfigureAwait(false);
         return ProtoMapping.ToProto(created.Unwrap("tenant_id"));
@@ -85,7 +87,16 @@ internal sealed class OperatorService(IGrainFactory grains) : P.Operator.Operato
     public override async Task<P.PolicySet> GetPolicies(P.GetPoliciesRequest request, ServerCallContext context)
     {
         Authorize(context, request.TenantId);
-        return ProtoMapping.ToProto((await Tenant(request.TenantId).GetPolicyAsync().ConfigureAwait(false)).Unwrap("tenant_id"));
+        var tenant = Tenant(request.TenantId);
+        var document = await tenant.GetPolicyAsync().ConfigureAwait(false);
+        if (document.Status == CallStatus.NotFound)
+        {
+            // Nothing published yet is an answer (version 0: everything is denied), as long as the tenant exists.
+            var info = (await tenant.GetAsync().ConfigureAwait(false)).Unwrap("tenant_id");
+            return new P.PolicySet { TenantId = info.TenantId, Version = info.PolicyVersion };
+        }
+
+        return ProtoMapping.ToProto(document.Unwrap("tenant_id"));
     }
 
     public override async Task<P.Agent> GetAgent(P.AgentRequest request, ServerCallContext context)
