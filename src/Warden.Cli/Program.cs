@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(ApprovalCommands.Create());
+        root.Subcommands.Add(CedarCommands.Create());
         return root;
     }
 }

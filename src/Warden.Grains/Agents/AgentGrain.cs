@@ -6,6 +6,7 @@ using Warden.Agents;
 using Warden.Events;
 using Warden.Grains.Diagnostics;
 using Warden.Grains.Events;
+using Warden.Grains.Hosting;
 using Warden.Grains.Options;
 using Warden.Grains.Sessions;
 using Warden.Sessions;
@@ -17,8 +18,9 @@ namespace Warden.Grains.Agents;
 /// An agent: identity, credential hash, status and the registry of its live sessions. It calls down to its sessions
 /// (start, revoke, adopt policy) and is called by its tenant; it never waits on a call back up.
 /// </summary>
+[GrainType(GrainTypes.Agent)]
 internal sealed class AgentGrain(
-    [PersistentState("agent", WardenStreams.ProviderName)] IPersistentState<AgentState> state,
+    [PersistentState(GrainTypes.StateNames.Agent, WardenStreams.ProviderName)] IPersistentState<AgentState> state,
     TimeProvider clock,
     IOptions<SessionOptions> options,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain, IAgentControl
@@ -159,7 +161,7 @@ internal sealed class AgentGrain(
         // call to finish: the grain is not reentrant) or a freeze reaches it. The expiry recorded here is an upper bound.
         state.State = State with
         {
-            LiveSessions = Prune(State.LiveSessions, now).SetItem(sessionId, new LiveSession(sessionId, request.Intent.Task, now, now + ttl)),
+            LiveSessions = Prune(State.LiveSessions, now).Add(new LiveSession(sessionId, request.Intent.Task, now, now + ttl)),
         };
         await state.WriteStateAsync();
 
@@ -181,7 +183,7 @@ internal sealed class AgentGrain(
         if (!opened.IsOk)
         {
             // A refusal leaves the session unopened: safe to forget.
-            state.State = State with { LiveSessions = State.LiveSessions.Remove(sessionId) };
+            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => s.SessionId == sessionId) };
             await state.WriteStateAsync();
         }
 
@@ -231,7 +233,7 @@ internal sealed class AgentGrain(
         var now = clock.GetUtcNow();
         return Task.FromResult(Outcome<ImmutableArray<SessionSummary>>.Ok(
         [
-            .. State.LiveSessions.Values
+            .. State.LiveSessions
                 .Where(s => s.ExpiresAt > now)
                 .Select(s => new SessionSummary(TenantId, s.SessionId, AgentId, s.Task, s.OpenedAt, s.ExpiresAt)),
         ]));
@@ -259,7 +261,7 @@ internal sealed class AgentGrain(
     public async Task AdoptPolicyAsync(long version)
     {
         var now = clock.GetUtcNow();
-        var sessions = State.LiveSessions.Values.Where(s => s.ExpiresAt > now).Select(s => s.SessionId).ToList();
+        var sessions = State.LiveSessions.Where(s => s.ExpiresAt > now).Select(s => s.SessionId).ToList();
         var failures = 0;
         await Task.WhenAll(sessions.Select(async sessionId =>
         {
@@ -276,12 +278,12 @@ internal sealed class AgentGrain(
 
     public async Task SessionEndedAsync(string sessionId)
     {
-        if (State.Status == AgentStatus.None || sessionId is null || !State.LiveSessions.ContainsKey(sessionId))
+        if (State.Status == AgentStatus.None || sessionId is null || !State.LiveSessions.Any(s => s.SessionId == sessionId))
         {
             return;
         }
 
-        state.State = State with { LiveSessions = Prune(State.LiveSessions.Remove(sessionId), clock.GetUtcNow()) };
+        state.State = State with { LiveSessions = Prune(State.LiveSessions.RemoveAll(s => s.SessionId == sessionId), clock.GetUtcNow()) };
         await state.WriteStateAsync();
     }
 
@@ -334,7 +336,7 @@ internal sealed class AgentGrain(
     /// </summary>
     private async Task<(int Revoked, int Failures)> RevokeLiveSessionsAsync(Termination termination)
     {
-        var sessions = State.LiveSessions.Keys.ToList();
+        var sessions = State.LiveSessions.Select(s => s.SessionId).ToList();
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         var revoked = 0;
         await Task.WhenAll(sessions.Select(async sessionId =>
@@ -354,7 +356,8 @@ internal sealed class AgentGrain(
 
         if (!acknowledged.IsEmpty)
         {
-            state.State = State with { LiveSessions = State.LiveSessions.RemoveRange(acknowledged) };
+            var done = acknowledged.ToHashSet(StringComparer.Ordinal);
+            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => done.Contains(s.SessionId)) };
             await state.WriteStateAsync();
         }
 
@@ -382,11 +385,10 @@ internal sealed class AgentGrain(
     }
 
     /// <summary>Drops registry entries well past their expiry: such sessions deny everything by the clock anyway.</summary>
-    private ImmutableSortedDictionary<string, LiveSession> Prune(ImmutableSortedDictionary<string, LiveSession> sessions, DateTimeOffset now)
+    private ImmutableArray<LiveSession> Prune(ImmutableArray<LiveSession> sessions, DateTimeOffset now)
     {
         var horizon = now - _options.ReminderDelay - _options.ReminderPeriod;
-        var stale = sessions.Values.Where(s => s.ExpiresAt < horizon).Select(s => s.SessionId).ToList();
-        return stale.Count == 0 ? sessions : sessions.RemoveRange(stale);
+        return sessions.RemoveAll(s => s.ExpiresAt < horizon);
     }
 
     private CallError? Exists() =>
@@ -399,5 +401,5 @@ internal sealed class AgentGrain(
 
     private AgentInfo ToInfo() => new(
         TenantId, AgentId, State.Owner, State.DisplayName, State.ActionSurface, State.RiskTier, State.Labels, State.Groups,
-        State.Status, State.StatusReason, State.RegisteredAt, State.StatusChangedAt, State.LiveSessions.Count);
+        State.Status, State.StatusReason, State.RegisteredAt, State.StatusChangedAt, State.LiveSessions.Length);
 }

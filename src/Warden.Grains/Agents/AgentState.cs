@@ -57,12 +57,11 @@ public sealed record AgentState
     public DateTimeOffset CredentialIssuedAt { get; init; }
 
     /// <summary>
-    /// Sessions not yet known to have ended, by session id. INVARIANT: a session is added here and persisted before it
-    /// is started, so a suspension's fan-out reaches every session that could allow anything.
+    /// Sessions not yet known to have ended. INVARIANT: a session is added here and persisted before it is started,
+    /// so a suspension's fan-out reaches every session that could allow anything.
     /// </summary>
     [Id(12)]
-    public ImmutableSortedDictionary<string, LiveSession> LiveSessions { get; init; } =
-        ImmutableSortedDictionary.Create<string, LiveSession>(StringComparer.Ordinal);
+    public ImmutableArray<LiveSession> LiveSessions { get; init; } = [];
 }
 
 /// <summary>An entry of an agent's live-session registry.</summary>

@@ -8,6 +8,7 @@ using Warden.Events;
 using Warden.Grains.Agents;
 using Warden.Grains.Diagnostics;
 using Warden.Grains.Events;
+using Warden.Grains.Hosting;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
 using Warden.Grains.Scopes;
@@ -24,8 +25,9 @@ namespace Warden.Grains.Sessions;
 /// time, so a decision sees every earlier decision's history, and a revocation runs after the evaluations already in
 /// flight and before every later one.
 /// </summary>
+[GrainType(GrainTypes.Session)]
 internal sealed class SessionGrain(
-    [PersistentState("session", WardenStreams.ProviderName)] IPersistentState<SessionState> state,
+    [PersistentState(GrainTypes.StateNames.Session, WardenStreams.ProviderName)] IPersistentState<SessionState> state,
     TimeProvider clock,
     PolicyCache policies,
     IOptions<SessionOptions> options,

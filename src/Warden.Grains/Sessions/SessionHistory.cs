@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Warden.Events;
+using Warden.Grains.Collections;
 using Warden.Sessions;
 
 namespace Warden.Grains.Sessions;
@@ -35,23 +36,21 @@ public sealed record SessionHistory
     [Id(3)]
     public long Denials { get; init; }
 
-    /// <summary>Actions allowed so far.</summary>
+    /// <summary>Actions allowed so far (sorted, distinct).</summary>
     [Id(4)]
-    public ImmutableSortedSet<string> Actions { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    public ImmutableArray<string> Actions { get; init; } = [];
 
-    /// <summary>Data labels of resources touched by allowed actions.</summary>
+    /// <summary>Data labels of resources touched by allowed actions (sorted, distinct).</summary>
     [Id(5)]
-    public ImmutableSortedSet<string> Labels { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    public ImmutableArray<string> Labels { get; init; } = [];
 
-    /// <summary>Allowed count per action.</summary>
+    /// <summary>Allowed count per action, one entry per action in <see cref="Actions"/>, in the same order.</summary>
     [Id(6)]
-    public ImmutableSortedDictionary<string, long> ActionCounts { get; init; } =
-        ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+    public ImmutableArray<long> ActionCounts { get; init; } = [];
 
-    /// <summary>Allowed uses per grant id.</summary>
+    /// <summary>Allowed uses per grant.</summary>
     [Id(7)]
-    public ImmutableSortedDictionary<string, int> GrantUses { get; init; } =
-        ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal);
+    public ImmutableArray<GrantUse> GrantUses { get; init; } = [];
 
     /// <summary>
     /// Folds one event in. Events at or below <see cref="LastSequence"/> are ignored (a replay may overlap the
@@ -80,18 +79,7 @@ public sealed record SessionHistory
 
         return decision.Decision.Effect switch
         {
-            DecisionEffect.Allow => this with
-            {
-                LastSequence = e.Sequence,
-                Decisions = Decisions + 1,
-                Allows = Allows + 1,
-                Actions = Actions.Add(decision.Action),
-                Labels = decision.Labels.IsDefaultOrEmpty ? Labels : Labels.Union(decision.Labels),
-                ActionCounts = ActionCounts.SetItem(decision.Action, ActionCounts.GetValueOrDefault(decision.Action) + 1),
-                GrantUses = decision.Decision.GrantId is { } grant
-                    ? GrantUses.SetItem(grant, GrantUses.GetValueOrDefault(grant) + 1)
-                    : GrantUses,
-            },
+            DecisionEffect.Allow => Allowed(decision),
             DecisionEffect.Deny => this with { LastSequence = e.Sequence, Decisions = Decisions + 1, Denials = Denials + 1 },
             _ => this with { LastSequence = e.Sequence, Decisions = Decisions + 1 },
         };
@@ -99,14 +87,69 @@ public sealed record SessionHistory
 
     /// <summary>Uses of a grant so far.</summary>
     /// <param name="grantId">The grant id.</param>
-    public int UsesOf(string grantId) => GrantUses.GetValueOrDefault(grantId);
+    public int UsesOf(string grantId)
+    {
+        foreach (var use in GrantUses)
+        {
+            if (string.Equals(use.GrantId, grantId, StringComparison.Ordinal))
+            {
+                return use.Uses;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>How many times an action was allowed.</summary>
+    /// <param name="action">The action.</param>
+    public long CountOf(string action)
+    {
+        var index = Actions.BinarySearch(action, StringComparer.Ordinal);
+        return index >= 0 ? ActionCounts[index] : 0;
+    }
 
     /// <summary>The facts as the contract shows them.</summary>
     public SessionFacts ToFacts() => new(
-        [.. Actions],
-        [.. Labels],
-        ActionCounts.ToImmutableDictionary(StringComparer.Ordinal),
+        Actions,
+        Labels,
+        Actions.Select((action, i) => KeyValuePair.Create(action, ActionCounts[i])).ToImmutableDictionary(StringComparer.Ordinal),
         Decisions,
         Allows,
         Denials);
+
+    private SessionHistory Allowed(DecisionEvent decision)
+    {
+        var index = Actions.BinarySearch(decision.Action, StringComparer.Ordinal);
+        var (actions, counts) = index >= 0
+            ? (Actions, ActionCounts.SetItem(index, ActionCounts[index] + 1))
+            : (Actions.Insert(~index, decision.Action), ActionCounts.Insert(~index, 1L));
+        var uses = GrantUses;
+        if (decision.Decision.GrantId is { } grant)
+        {
+            var at = -1;
+            for (var i = 0; i < uses.Length && at < 0; i++)
+            {
+                at = string.Equals(uses[i].GrantId, grant, StringComparison.Ordinal) ? i : -1;
+            }
+
+            uses = at >= 0 ? uses.SetItem(at, uses[at] with { Uses = uses[at].Uses + 1 }) : uses.Add(new GrantUse(grant, 1));
+        }
+
+        return this with
+        {
+            LastSequence = decision.Sequence,
+            Decisions = Decisions + 1,
+            Allows = Allows + 1,
+            Actions = actions,
+            ActionCounts = counts,
+            Labels = decision.Labels.IsDefaultOrEmpty ? Labels : SortedStrings.Union(Labels, decision.Labels),
+            GrantUses = uses,
+        };
+    }
 }
+
+/// <summary>How many allowed actions a grant has covered.</summary>
+/// <param name="GrantId">The grant.</param>
+/// <param name="Uses">Its uses so far.</param>
+[GenerateSerializer, Immutable, Alias("warden.state.GrantUse")]
+public sealed record GrantUse([property: Id(0)] string GrantId, [property: Id(1)] int Uses);

@@ -7,8 +7,10 @@ using Orleans.Runtime;
 using Warden.Agents;
 using Warden.Events;
 using Warden.Grains.Agents;
+using Warden.Grains.Collections;
 using Warden.Grains.Diagnostics;
 using Warden.Grains.Events;
+using Warden.Grains.Hosting;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
 using Warden.Grains.Sessions;
@@ -23,8 +25,9 @@ namespace Warden.Grains.Tenants;
 /// A tenant: status, operator credentials, policy set, agent registry. Calls flow from here to agents and on to
 /// sessions, never back (except interleaving reads and one-way notes, see <see cref="ITenantControl"/>).
 /// </summary>
+[GrainType(GrainTypes.Tenant)]
 internal sealed class TenantGrain(
-    [PersistentState("tenant", WardenStreams.ProviderName)] IPersistentState<TenantState> state,
+    [PersistentState(GrainTypes.StateNames.Tenant, WardenStreams.ProviderName)] IPersistentState<TenantState> state,
     TimeProvider clock,
     PolicyCache policies,
     IOptions<SessionOptions> options,
@@ -92,7 +95,7 @@ internal sealed class TenantGrain(
         state.State = State with
         {
             NextCredentialNumber = State.NextCredentialNumber + 1,
-            OperatorCredentials = State.OperatorCredentials.SetItem(credentialId, record),
+            OperatorCredentials = State.OperatorCredentials.Add(record),
         };
         await state.WriteStateAsync();
         await Events.PublishAsync(new OperatorCredentialChangedEvent { TenantId = TenantId, At = now, Actor = request.Actor.ToString(), Credential = ToInfo(record) });
@@ -102,7 +105,7 @@ internal sealed class TenantGrain(
     public Task<Outcome<ImmutableArray<OperatorCredentialInfo>>> ListOperatorCredentialsAsync() =>
         Task.FromResult(Exists() is { } missing
             ? missing
-            : Outcome<ImmutableArray<OperatorCredentialInfo>>.Ok([.. State.OperatorCredentials.Values.Select(ToInfo)]));
+            : Outcome<ImmutableArray<OperatorCredentialInfo>>.Ok([.. State.OperatorCredentials.Select(ToInfo)]));
 
     public async Task<Outcome<OperatorCredentialInfo>> RevokeOperatorCredentialAsync(string credentialId, Caller actor)
     {
@@ -116,7 +119,7 @@ internal sealed class TenantGrain(
             return CallError.InvalidArgument("actor", "is required");
         }
 
-        if (credentialId is null || !State.OperatorCredentials.TryGetValue(credentialId, out var record))
+        if (FindCredential(credentialId) is not { } record)
         {
             return CallError.NotFound($"operator credential {credentialId} of tenant {TenantId}");
         }
@@ -125,7 +128,7 @@ internal sealed class TenantGrain(
         {
             var now = clock.GetUtcNow();
             record = record with { RevokedAt = now };
-            state.State = State with { OperatorCredentials = State.OperatorCredentials.SetItem(credentialId, record) };
+            state.State = State with { OperatorCredentials = State.OperatorCredentials.Replace(FindCredential(credentialId)!, record) };
             await state.WriteStateAsync();
             await Events.PublishAsync(new OperatorCredentialChangedEvent { TenantId = TenantId, At = now, Actor = actor.ToString(), Credential = ToInfo(record) });
         }
@@ -141,8 +144,7 @@ internal sealed class TenantGrain(
             || !WardenCredential.TryParse(token, out var credential)
             || credential.Kind != CredentialKind.Operator
             || !string.Equals(credential.TenantId, TenantId, StringComparison.Ordinal)
-            || !State.OperatorCredentials.TryGetValue(credential.SubjectId, out var record)
-            || record.RevokedAt is not null
+            || FindCredential(credential.SubjectId) is not { RevokedAt: null } record
             || !credential.Matches(record.SecretHash))
         {
             WardenLog.OperatorCredentialRejected(logger, TenantId);
@@ -318,19 +320,19 @@ internal sealed class TenantGrain(
             return CallError.FailedPrecondition($"tenant {TenantId} is frozen");
         }
 
-        if (State.Agents.Contains(request.AgentId))
+        if (SortedStrings.Contains(State.Agents, request.AgentId))
         {
             return CallError.AlreadyExists($"agent {request.AgentId} exists in tenant {TenantId}");
         }
 
         // INVARIANT: the id is recorded before the agent exists, so a freeze's fan-out can never miss a registered agent.
-        state.State = State with { Agents = State.Agents.Add(request.AgentId) };
+        state.State = State with { Agents = SortedStrings.Add(State.Agents, request.AgentId) };
         await state.WriteStateAsync();
 
         var registered = await GrainFactory.GetGrain<IAgentControl>(WardenIds.AgentKey(TenantId, request.AgentId)).InitializeAsync(request);
         if (!registered.IsOk)
         {
-            state.State = State with { Agents = State.Agents.Remove(request.AgentId) };
+            state.State = State with { Agents = SortedStrings.Remove(State.Agents, request.AgentId) };
             await state.WriteStateAsync();
             return registered;
         }
@@ -369,7 +371,7 @@ internal sealed class TenantGrain(
         }
 
         var now = clock.GetUtcNow();
-        return Task.FromResult(Outcome<ImmutableArray<ApprovalInfo>>.Ok([.. State.PendingApprovals.Values.Where(a => a.ExpiresAt > now)]));
+        return Task.FromResult(Outcome<ImmutableArray<ApprovalInfo>>.Ok([.. State.PendingApprovals.Where(a => a.ExpiresAt > now)]));
     }
 
     public Task<TenantSnapshot> GetSnapshotAsync() =>
@@ -386,10 +388,11 @@ internal sealed class TenantGrain(
         }
 
         var now = clock.GetUtcNow();
-        var pending = State.PendingApprovals.RemoveRange(State.PendingApprovals.Values.Where(a => a.ExpiresAt <= now).Select(a => a.ApprovalId).ToList());
-        pending = approval.Status == ApprovalStatus.Pending && approval.ExpiresAt > now
-            ? pending.SetItem(approval.ApprovalId, approval)
-            : pending.Remove(approval.ApprovalId);
+        var pending = State.PendingApprovals.RemoveAll(a => a.ExpiresAt <= now || a.ApprovalId == approval.ApprovalId);
+        if (approval.Status == ApprovalStatus.Pending && approval.ExpiresAt > now)
+        {
+            pending = pending.Add(approval);
+        }
         state.State = State with { PendingApprovals = pending };
         await state.WriteStateAsync();
     }
@@ -424,6 +427,9 @@ internal sealed class TenantGrain(
     private CallError? CheckKey() =>
         WardenIds.IsValidName(TenantId) ? null : CallError.InvalidArgument("tenant_id", "1-64 characters of [A-Za-z0-9._-], starting with a letter or digit");
 
+    private OperatorCredentialRecord? FindCredential(string? credentialId) =>
+        credentialId is null ? null : State.OperatorCredentials.FirstOrDefault(c => c.CredentialId == credentialId);
+
     private CallError? Exists() =>
         State.Status == TenantStatus.None ? CallError.NotFound($"tenant {TenantId}") : null;
 
@@ -432,7 +438,7 @@ internal sealed class TenantGrain(
 
     private TenantInfo ToInfo() => new(
         TenantId, State.DisplayName, State.Status, State.StatusReason, State.CreatedAt, State.StatusChangedAt,
-        State.Policy?.Version ?? 0, State.Agents.Count);
+        State.Policy?.Version ?? 0, State.Agents.Length);
 
     private PolicySetInfo ToInfo(PolicyRecord record) =>
         new(TenantId, record.Version, record.PublishedAt, record.PublishedBy, record.PolicyIds, record.Digest);

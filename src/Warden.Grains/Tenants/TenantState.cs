@@ -28,23 +28,21 @@ public sealed record TenantState
     [Id(4)]
     public DateTimeOffset StatusChangedAt { get; init; }
 
-    /// <summary>Operator credentials by id: hashes only.</summary>
+    /// <summary>Operator credentials in issue order: hashes only.</summary>
     [Id(5)]
-    public ImmutableSortedDictionary<string, OperatorCredentialRecord> OperatorCredentials { get; init; } =
-        ImmutableSortedDictionary.Create<string, OperatorCredentialRecord>(StringComparer.Ordinal);
+    public ImmutableArray<OperatorCredentialRecord> OperatorCredentials { get; init; } = [];
 
     /// <summary>The policy set in force; null when none was published.</summary>
     [Id(6)]
     public PolicyRecord? Policy { get; init; }
 
-    /// <summary>Every agent id ever registered (ids are never reused).</summary>
+    /// <summary>Every agent id ever registered, sorted (ids are never reused).</summary>
     [Id(7)]
-    public ImmutableSortedSet<string> Agents { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    public ImmutableArray<string> Agents { get; init; } = [];
 
-    /// <summary>Approvals waiting for an operator, by approval id (an index; the session holds the truth).</summary>
+    /// <summary>Approvals waiting for an operator (an index; the session holds the truth).</summary>
     [Id(8)]
-    public ImmutableSortedDictionary<string, ApprovalInfo> PendingApprovals { get; init; } =
-        ImmutableSortedDictionary.Create<string, ApprovalInfo>(StringComparer.Ordinal);
+    public ImmutableArray<ApprovalInfo> PendingApprovals { get; init; } = [];
 
     /// <summary>Numbering of operator credentials.</summary>
     [Id(9)]

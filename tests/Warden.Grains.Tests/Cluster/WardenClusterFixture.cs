@@ -12,10 +12,27 @@ namespace Warden.Grains.Tests.Cluster;
 /// memory grain storage and memory streams named "warden", in-memory reminders, and one fake clock registered as the
 /// silos' <see cref="TimeProvider"/> (grain code, grain timers and reminders all read it).
 /// </summary>
+/// <remarks>
+/// Orleans runs its own machinery (stream pulling agents, reminder service, membership) on the same
+/// <see cref="TimeProvider"/>, so a clock that never moves would stall them. The fixture therefore lets the fake clock
+/// follow real time (<see cref="RunningClock"/>); tests jump it ahead to reach expiries, and await signals.
+/// </remarks>
 public sealed class WardenClusterFixture : IAsyncLifetime
 {
-    /// <summary>The fake clock; tests move it forward only.</summary>
+    private RunningClock? _running;
+
+    /// <summary>The fake clock; it follows real time and tests jump it ahead.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Moves the clock to <paramref name="instant"/> (or leaves it when it is already past it).</summary>
+    public void JumpTo(DateTimeOffset instant)
+    {
+        var now = Clock.GetUtcNow();
+        if (instant > now)
+        {
+            Clock.Advance(instant - now);
+        }
+    }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -34,17 +51,25 @@ public sealed class WardenClusterFixture : IAsyncLifetime
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.AddWardenGrains(o =>
             {
-                o.ReminderPeriod = TimeSpan.FromSeconds(1);
-                o.ReminderDelay = TimeSpan.FromSeconds(30);
+                // Far enough apart that a test can tell the clock check, the timer and the reminder apart.
+                o.ExpirySweepDelay = TimeSpan.FromSeconds(20);
+                o.ReminderDelay = TimeSpan.FromSeconds(60);
+                o.ReminderPeriod = TimeSpan.FromSeconds(5);
             });
         });
         builder.ConfigureClient(client => client.AddMemoryStreams("warden"));
+        _running = new RunningClock(Clock);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()
     {
+        if (_running is not null)
+        {
+            await _running.DisposeAsync();
+        }
+
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();

@@ -1,0 +1,38 @@
+namespace Warden.Policy.Syntax;
+
+/// <summary>The kinds of token in Cedar policy text.</summary>
+internal enum TokenKind
+{
+    EndOfInput,
+    Identifier,
+    Integer,
+    String,
+    Slot,
+    At,
+    Dot,
+    Comma,
+    Semicolon,
+    Colon,
+    DoubleColon,
+    LeftParen,
+    RightParen,
+    LeftBrace,
+    RightBrace,
+    LeftBracket,
+    RightBracket,
+    EqualEqual,
+    NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    OrOr,
+    AndAnd,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Bang,
+    SingleEqual,
+}
