@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
@@ -34,7 +35,7 @@ public sealed class CallerAuthenticator
     private readonly TimeProvider _time;
     private readonly ILogger<CallerAuthenticator> _logger;
     private readonly TimeSpan _cacheDuration;
-    private readonly ConcurrentDictionary<string, CachedAgent> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TokenHash, CachedAgent> _agents = new();
 
     /// <summary>Creates the authenticator.</summary>
     public CallerAuthenticator(IGrainFactory grains, OperatorKeyStore operatorKey, TimeProvider time, IOptions<WardenHostOptions> options, ILogger<CallerAuthenticator> logger)
@@ -68,18 +69,24 @@ public sealed class CallerAuthenticator
             : AuthenticateOperatorAsync(token, method);
     }
 
-    private async ValueTask<CallerIdentity> AuthenticateAgentAsync(string token, string method)
+    private ValueTask<CallerIdentity> AuthenticateAgentAsync(string token, string method)
+    {
+        // Hot path: a credential verified a moment ago costs one hash and one lookup, no allocation.
+        var now = _time.GetUtcNow();
+        var cacheKey = CacheKey(token);
+        if (_cacheDuration > TimeSpan.Zero && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        {
+            return ValueTask.FromResult<CallerIdentity>(cached.Caller);
+        }
+
+        return VerifyAgentAsync(token, cacheKey, now, method);
+    }
+
+    private async ValueTask<CallerIdentity> VerifyAgentAsync(string token, TokenHash cacheKey, DateTimeOffset now, string method)
     {
         if (!WardenCredential.TryParse(token, out var credential) || credential.Kind != CredentialKind.Agent)
         {
             return await Refuse(method, "not an agent credential").ConfigureAwait(false);
-        }
-
-        var now = _time.GetUtcNow();
-        var cacheKey = _cacheDuration > TimeSpan.Zero ? CacheKey(token) : null;
-        if (cacheKey is not null && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now)
-        {
-            return cached.Caller;
         }
 
         var agent = _grains.GetGrain<IAgentGrain>(WardenIds.AgentKey(credential.TenantId, credential.SubjectId));
@@ -91,7 +98,7 @@ public sealed class CallerAuthenticator
 
         // INVARIANT: the identity comes from the grain that verified the secret, never from the token's text alone.
         var caller = new AgentIdentity(verified.Value.TenantId, verified.Value.AgentId);
-        if (cacheKey is not null)
+        if (_cacheDuration > TimeSpan.Zero)
         {
             if (_agents.Count > CacheSweepThreshold)
             {
@@ -156,7 +163,17 @@ public sealed class CallerAuthenticator
         return token.Length == 0 ? null : token;
     }
 
-    private static string CacheKey(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private static TokenHash CacheKey(string token)
+    {
+        Span<byte> utf8 = stackalloc byte[WardenLimits.MaxCredentialLength * 3];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var length = token.Length <= WardenLimits.MaxCredentialLength ? Encoding.UTF8.GetBytes(token, utf8) : 0;
+        SHA256.HashData(length > 0 ? utf8[..length] : Encoding.UTF8.GetBytes(token), hash);
+        return MemoryMarshal.Read<TokenHash>(hash);
+    }
 
     private sealed record CachedAgent(AgentIdentity Caller, DateTimeOffset Until);
+
+    /// <summary>The SHA-256 of a credential: the cache key, so the cache never holds a credential.</summary>
+    private readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D);
 }
