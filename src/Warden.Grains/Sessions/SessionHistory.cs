@@ -17,8 +17,8 @@ namespace Warden.Grains.Sessions;
 [GenerateSerializer, Immutable, Alias("warden.state.SessionHistory")]
 public sealed record SessionHistory
 {
-    /// <summary>The history of a session with no events.</summary>
-    public static SessionHistory Empty { get; } = new();
+    /// <summary>The history of a session with no events (a new instance each time: see the remark on <see cref="SessionState.History"/>).</summary>
+    public static SessionHistory Empty => new();
 
     /// <summary>Sequence number of the last event applied (0 before the first).</summary>
     [Id(0)]

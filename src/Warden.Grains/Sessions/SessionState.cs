@@ -65,8 +65,13 @@ public sealed record SessionState
     public long PolicyVersion { get; init; }
 
     /// <summary>The fold of the session's decisions.</summary>
+    /// <remarks>
+    /// INVARIANT: defaults of state properties are fresh instances, never shared ones: JSON storage serializers
+    /// (Newtonsoft's default object reuse) fill a property's existing default object in place when reading state,
+    /// which would write one session's history into every session sharing that default.
+    /// </remarks>
     [Id(13)]
-    public SessionHistory History { get; init; } = SessionHistory.Empty;
+    public SessionHistory History { get; init; } = new();
 
     /// <summary>For a revoked session, the scope of the revocation (session, agent suspension, tenant freeze).</summary>
     [Id(14)]
