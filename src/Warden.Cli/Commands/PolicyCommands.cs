@@ -11,7 +11,11 @@ internal static class PolicyCommands
     private static Command Publish()
     {
         var tenant = CliOptions.Tenant();
-        var policies = new Option<FileInfo>("--policies", "-p") { Description = "Cedar policy file", Required = true };
+        var policies = new Option<string[]>("--policies", "-p")
+        {
+            Description = "Cedar policy file or folder of .cedar files (repeatable; files are joined in order)",
+            Required = true,
+        };
         var schema = new Option<FileInfo>("--schema", "-s") { Description = "Cedar schema file (.cedarschema), extending Warden's base schema", Required = true };
         var entities = new Option<FileInfo?>("--entities", "-e") { Description = "Cedar entities JSON file (resources, labels, agent groups)" };
         var command = new Command("publish", "validate and publish the tenant's policies (refused with the validator's errors)") { tenant, policies, schema, entities };
@@ -22,7 +26,7 @@ internal static class PolicyCommands
                 return;
             }
 
-            var policyText = await File.ReadAllTextAsync(parse.GetRequiredValue(policies).FullName, token).ConfigureAwait(false);
+            var policyText = await ReadPoliciesAsync(parse.GetRequiredValue(policies), token).ConfigureAwait(false);
             var schemaText = await File.ReadAllTextAsync(parse.GetRequiredValue(schema).FullName, token).ConfigureAwait(false);
             var entitiesFile = parse.GetValue(entities);
             var entitiesText = entitiesFile is null ? null : await File.ReadAllTextAsync(entitiesFile.FullName, token).ConfigureAwait(false);
@@ -30,6 +34,35 @@ internal static class PolicyCommands
             printer.Print(set, w => Describe.PolicySet(w, set));
         }, ct));
         return command;
+    }
+
+    /// <summary>Joins the named files, and the .cedar files of named folders in ordinal order, into one policy text.</summary>
+    private static async Task<string> ReadPoliciesAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.GetFiles(path, "*.cedar").Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new FileNotFoundException($"no policy file or folder at {path}");
+            }
+        }
+
+        var texts = new List<string>(files.Count);
+        foreach (var file in files)
+        {
+            texts.Add(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+        }
+
+        return string.Join("\n", texts);
     }
 
     private static Command Get()

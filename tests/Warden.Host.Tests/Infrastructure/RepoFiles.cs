@@ -5,7 +5,12 @@ internal static class RepoFiles
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Sample(string name) => Path.Combine(Root, "samples", "quickstart", name);
+    /// <summary>A path under <c>samples/</c>, e.g. <c>schema/acme.cedarschema</c>.</summary>
+    public static string Sample(string relative) => Path.Combine(Root, "samples", relative);
+
+    /// <summary>Every sample policy file, joined as <c>warden policy publish --policies samples/policies</c> joins them.</summary>
+    public static string SamplePolicies() =>
+        string.Join("\n", Directory.GetFiles(Sample("policies"), "*.cedar").Order(StringComparer.Ordinal).Select(File.ReadAllText));
 
     public static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
 
