@@ -114,7 +114,36 @@ internal sealed class EvaluateStreamPump
 
     private async Task DrainAsync(Lane lane)
     {
-        var batch = new List<Entry>(16);
+        try
+        {
+            await DrainLaneAsync(lane).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // INVARIANT: every accepted item is answered (its slot comes back only then); a fault in the lane itself
+            // answers what it still holds with DENY, so no caller waits forever and nothing is allowed.
+            HostLog.EvaluateFailedClosed(_logger, e, lane.SessionId);
+            lock (_lanes)
+            {
+                foreach (var held in lane.Current.Where(c => !c.Answered))
+                {
+                    Answer(held, FailedClosed(held.CorrelationId));
+                }
+
+                while (lane.Queue.TryDequeue(out var left))
+                {
+                    Answer(left, FailedClosed(left.CorrelationId));
+                }
+
+                lane.Running = false;
+                _lanes.Remove(lane.SessionId);
+            }
+        }
+    }
+
+    private async Task DrainLaneAsync(Lane lane)
+    {
+        var batch = lane.Current;
         while (true)
         {
             batch.Clear();
@@ -148,7 +177,7 @@ internal sealed class EvaluateStreamPump
 
                 if (i < batch.Count)
                 {
-                    Respond(Refused(batch[i].CorrelationId, batch[i].Check));
+                    Answer(batch[i], Refused(batch[i].CorrelationId, batch[i].Check));
                 }
 
                 runStart = i + 1;
@@ -164,7 +193,7 @@ internal sealed class EvaluateStreamPump
             if (count == 1)
             {
                 var one = await grain.EvaluateAsync(_agent.ForGrains, batch[start].Request!).ConfigureAwait(false);
-                Respond(one.IsOk ? Decided(batch[start].CorrelationId, one.Value) : Failed(batch[start].CorrelationId, one.Error));
+                Answer(batch[start], one.IsOk ? Decided(batch[start].CorrelationId, one.Value) : Failed(batch[start].CorrelationId, one.Error));
                 return;
             }
 
@@ -179,7 +208,7 @@ internal sealed class EvaluateStreamPump
             {
                 var correlation = batch[start + i].CorrelationId;
                 // INVARIANT: a batch answer has one decision per request, in order; anything else is a fault → deny.
-                Respond(!many.IsOk ? Failed(correlation, many.Error)
+                Answer(batch[start + i], !many.IsOk ? Failed(correlation, many.Error)
                     : i < many.Value.Length ? Decided(correlation, many.Value[i])
                     : FailedClosed(correlation));
             }
@@ -189,7 +218,10 @@ internal sealed class EvaluateStreamPump
             HostLog.EvaluateFailedClosed(_logger, e, sessionId);
             for (var i = start; i < start + count; i++)
             {
-                Respond(FailedClosed(batch[i].CorrelationId));
+                if (!batch[i].Answered)
+                {
+                    Answer(batch[i], FailedClosed(batch[i].CorrelationId));
+                }
             }
         }
     }
@@ -210,6 +242,12 @@ internal sealed class EvaluateStreamPump
     }
 
     private void Respond(P.EvaluateStreamResponse response) => _responses.Writer.TryWrite(response);
+
+    private void Answer(Entry entry, P.EvaluateStreamResponse response)
+    {
+        entry.Answered = true;
+        Respond(response);
+    }
 
     private static P.EvaluateStreamResponse Decided(ulong correlation, Decision decision) =>
         new() { CorrelationId = correlation, Response = ProtoMapping.ToProto(decision) };
@@ -251,13 +289,19 @@ internal sealed class EvaluateStreamPump
         Error = new P.ItemError { Code = (int)code, Message = message, FieldViolations = { violations } },
     };
 
-    private sealed record Entry(ulong CorrelationId, EvaluationRequest? Request, RequestCheck Check);
+    private sealed record Entry(ulong CorrelationId, EvaluationRequest? Request, RequestCheck Check)
+    {
+        public bool Answered { get; set; }
+    }
 
     private sealed class Lane(string sessionId)
     {
         public string SessionId { get; } = sessionId;
 
         public Queue<Entry> Queue { get; } = new();
+
+        /// <summary>The batch being worked on (only its drain touches it).</summary>
+        public List<Entry> Current { get; } = new(16);
 
         public bool Running { get; set; }
     }
