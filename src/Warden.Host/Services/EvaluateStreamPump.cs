@@ -31,8 +31,8 @@ internal sealed class EvaluateStreamPump
     private readonly ILogger _logger;
     private readonly CancellationToken _cancellation;
     private readonly SemaphoreSlim _slots;
-    private readonly Channel<P.EvaluateStreamResponse> _responses =
-        Channel.CreateUnbounded<P.EvaluateStreamResponse>(new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: the single-reader channel cannot count, and the writer asks how many responses wait.
+    private readonly Channel<P.EvaluateStreamResponse> _responses = Channel.CreateUnbounded<P.EvaluateStreamResponse>();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
     public EvaluateStreamPump(AgentIdentity agent, Func<string, ISessionGrain> sessions, TimeProvider time, int maxInFlight, ILogger logger, CancellationToken cancellation)
@@ -48,21 +48,28 @@ internal sealed class EvaluateStreamPump
 
     public async Task RunAsync(IAsyncStreamReader<P.EvaluateStreamRequest> requests, IServerStreamWriter<P.EvaluateStreamResponse> responses)
     {
+        // A writer that fails stops the reader too (it would otherwise wait for slots that never come back).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
         var writer = WriteLoopAsync(responses);
+        _ = writer.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            while (await requests.MoveNext(_cancellation).ConfigureAwait(false))
+            while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
             {
                 // Back-pressure: no slot, no read.
-                await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
+                await _slots.WaitAsync(stop.Token).ConfigureAwait(false);
                 Accept(requests.Current);
             }
 
             // Every accepted item gives its slot back once its response is written: holding all slots means drained.
             for (var i = 0; i < _maxInFlight; i++)
             {
-                await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
+                await _slots.WaitAsync(stop.Token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (writer.IsFaulted)
+        {
+            // The writer's own exception is the one to report.
         }
         finally
         {
@@ -234,7 +241,7 @@ internal sealed class EvaluateStreamPump
             while (reader.TryRead(out var response))
             {
                 // Buffer while more responses are queued; the last one of a burst flushes them all.
-                responses.WriteOptions = reader.Count > 0 ? Buffered : null;
+                responses.WriteOptions = reader.CanCount && reader.Count > 0 ? Buffered : null;
                 await responses.WriteAsync(response, _cancellation).ConfigureAwait(false);
                 _slots.Release();
             }
