@@ -55,7 +55,9 @@ public sealed class EvaluateStreamTests(WardenHostFixture host)
                 sessions.Add(await Scenario.OpenSessionAsync(agent));
             }
 
-            await using var stream = agent.OpenEvaluateStream(maxInFlight: 64);
+            // Room for every call at once, so the calls reach the wire in the order they are made (callers that
+            // wait for a slot may be let in in any order; the guarantee is about the order on the stream).
+            await using var stream = agent.OpenEvaluateStream(maxInFlight: 512);
             var calls = Enumerable.Range(0, 400)
                 .Select(i => (Session: sessions[i % 4].Id, Task: stream.EvaluateAsync(sessions[i % 4].Id, "db.query", WardenModel.Resource("Table", "t" + i))))
                 .ToList();
