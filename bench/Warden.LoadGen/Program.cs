@@ -1,1 +1,79 @@
-Console.WriteLine("usage: Warden.LoadGen --target http://127.0.0.1:5080");
+using Warden.LoadGen.Infrastructure;
+using Warden.LoadGen.Workloads;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+HostProcess? host = null;
+try
+{
+    Uri target;
+    string operatorKey;
+    if (options.Target is null)
+    {
+        host = await HostProcess.StartAsync(options.HostDll);
+        target = host.Grpc;
+        operatorKey = host.OperatorKey;
+        Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
+    }
+    else
+    {
+        target = options.Target;
+        operatorKey = options.OperatorKey ?? Environment.GetEnvironmentVariable("WARDEN_OPERATOR_KEY")
+            ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
+    }
+
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
+    var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
+    Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
+    Console.WriteLine(RunResult.Header);
+    for (var r = 0; r < options.Repeat; r++)
+    {
+        foreach (var mode in options.Modes)
+        {
+            switch (mode)
+            {
+                case "single":
+                    Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
+                    break;
+                case "unary":
+                case "stream":
+                    foreach (var agents in options.Agents)
+                    {
+                        Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
+                    }
+
+                    break;
+                case "sessions":
+                    if (host is null)
+                    {
+                        throw new ArgumentException("the sessions mode measures the host process: use --start-host");
+                    }
+
+                    await SessionScaleWorkload.RunAsync(host, setup, options.Sessions);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown mode {mode}");
+            }
+        }
+    }
+
+    return 0;
+}
+finally
+{
+    if (host is not null)
+    {
+        await host.DisposeAsync();
+    }
+}

@@ -1,6 +1,24 @@
 using System.CommandLine;
 using Warden.Cli.Commands;
 
-var root = new RootCommand("warden: operate Warden and author its Cedar policies");
-root.Add(CedarCommands.Create());
-return root.Parse(args).Invoke();
+namespace Warden.Cli;
+
+/// <summary>The <c>warden</c> command line: one command group per concern.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => CreateRoot().Parse(args).InvokeAsync();
+
+    /// <summary>The whole command tree (tests invoke it in-process).</summary>
+    internal static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("warden: operate Warden and author its Cedar policies");
+        CliOptions.AddTo(root);
+        root.Subcommands.Add(TenantCommands.Create());
+        root.Subcommands.Add(AgentCommands.Create());
+        root.Subcommands.Add(PolicyCommands.Create());
+        root.Subcommands.Add(SessionCommands.Create());
+        root.Subcommands.Add(ApprovalCommands.Create());
+        root.Subcommands.Add(CedarCommands.Create());
+        return root;
+    }
+}

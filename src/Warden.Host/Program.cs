@@ -1,4 +1,31 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok("ok"));
-app.Run();
+using Warden.Host.Health;
+using Warden.Host.Hosting;
+
+namespace Warden.Host;
+
+/// <summary>The Warden host: one process with the Orleans silo, the gRPC API and the HTTP endpoint.</summary>
+public static class Program
+{
+    /// <summary>Runs the host until it is stopped.</summary>
+    public static Task Main(string[] args) => Build(args).RunAsync();
+
+    /// <summary>Builds the host; tests call this with their own configuration.</summary>
+    /// <param name="args">Command-line arguments (<see cref="CommandLineSwitches"/> and <c>--Warden:Key value</c>).</param>
+    /// <param name="configure">Extra configuration applied before the services are added.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
+        configure?.Invoke(builder);
+
+        builder.AddWardenEndpoints();
+        builder.AddWardenSilo();
+        builder.Services.AddWardenGrpc();
+        builder.Services.AddWardenHealth();
+
+        var app = builder.Build();
+        app.MapWardenGrpc();
+        app.MapWardenHealth();
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace Warden.LoadGen.Infrastructure;
+
+/// <summary>Command-line options of the load generator.</summary>
+internal sealed record LoadOptions
+{
+    public Uri? Target { get; init; }
+
+    public string? OperatorKey { get; init; }
+
+    public string? HostDll { get; init; }
+
+    public IReadOnlyList<int> Agents { get; init; } = [8];
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public IReadOnlyList<string> Modes { get; init; } = ["single", "unary", "stream"];
+
+    public int StreamDepth { get; init; } = 64;
+
+    public int Sessions { get; init; } = 100_000;
+
+    public int Repeat { get; init; } = 1;
+
+    public const string Usage = """
+        usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
+                              [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
+                              [--stream-depth 64] [--sessions 100000] [--repeat 1]
+          --target URL        a running Warden (gRPC endpoint); needs the root operator key
+          --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
+          --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
+                              evaluate stream each with --stream-depth in flight; sessions: open --sessions sessions
+                              and report the host's working set (needs --start-host)
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--target" => options with { Target = new Uri(Next()) },
+                "--operator-key" => options with { OperatorKey = Next() },
+                "--start-host" => options with { Target = null },
+                "--host-dll" => options with { HostDll = Next() },
+                "--agents" => options with { Agents = Next().Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() },
+                "--duration" => options with { Duration = ParseDuration(Next()) },
+                "--warmup" => options with { Warmup = ParseDuration(Next()) },
+                "--modes" => options with { Modes = Next().Split(',') },
+                "--stream-depth" => options with { StreamDepth = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--sessions" => options with { Sessions = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--repeat" => options with { Repeat = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static TimeSpan ParseDuration(string text) => text[^1] switch
+    {
+        's' => TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        'm' => TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        _ => TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture)),
+    };
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Warden.Client;
+using Warden.Client.Agents;
+using Warden.LoadGen.Infrastructure;
+using Warden.Protocol.V1;
+
+namespace Warden.LoadGen.Workloads;
+
+/// <summary>Unary and streaming Evaluate with N agents, each in its own session, for a fixed time after a warm-up.</summary>
+internal static class EvaluateWorkloads
+{
+    public static async Task<RunResult> RunAsync(string mode, Uri target, LoadSetup setup, int agents, LoadOptions options)
+    {
+        var clients = new List<WardenClient>();
+        var sessions = new List<WardenSession>();
+        try
+        {
+            for (var i = 0; i < agents; i++)
+            {
+                var client = WardenClient.Create(target.ToString(), setup.Credentials[i]);
+                clients.Add(client);
+                sessions.Add(await LoadSetup.OpenSessionAsync(client, TimeSpan.FromMinutes(30)));
+            }
+
+            // Warm-up, not recorded.
+            await DriveAsync(mode, clients, sessions, options, options.Warmup, record: false);
+            return await DriveAsync(mode, clients, sessions, options, options.Duration, record: true);
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<RunResult> DriveAsync(string mode, List<WardenClient> clients, List<WardenSession> sessions, LoadOptions options, TimeSpan duration, bool record)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        var workers = new List<Task<Tally>>();
+        var streams = new List<Warden.Client.Streaming.WardenEvaluateStream>();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            if (mode == "stream")
+            {
+                var stream = clients[i].OpenEvaluateStream(options.StreamDepth * 2);
+                streams.Add(stream);
+                for (var d = 0; d < options.StreamDepth; d++)
+                {
+                    var sessionId = sessions[i].Id;
+                    workers.Add(Task.Run(() => LoopAsync(r => stream.EvaluateAsync(r), sessionId, stop.Token)));
+                }
+            }
+            else
+            {
+                var client = clients[i];
+                var sessionId = sessions[i].Id;
+                workers.Add(Task.Run(() => LoopAsync(r => client.Runtime.EvaluateAsync(r).ResponseAsync, sessionId, stop.Token)));
+            }
+        }
+
+        var tallies = await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+
+        var total = new Latencies();
+        long allowed = 0, denied = 0, errors = 0;
+        foreach (var t in tallies)
+        {
+            total.Add(t.Latencies);
+            allowed += t.Allowed;
+            denied += t.Denied;
+            errors += t.Errors;
+        }
+
+        _ = record;
+        return new RunResult(mode, clients.Count, elapsed, total, allowed, denied, errors);
+    }
+
+    private static async Task<Tally> LoopAsync(Func<EvaluateRequest, Task<EvaluateResponse>> evaluate, string sessionId, CancellationToken stop)
+    {
+        var tally = new Tally();
+        var i = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var request = LoadSetup.Request(sessionId, i++);
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                var response = await evaluate(request).ConfigureAwait(false);
+                tally.Latencies.Record(start);
+                if (response.Decision == Decision.Allow)
+                {
+                    tally.Allowed++;
+                }
+                else
+                {
+                    tally.Denied++;
+                }
+            }
+            catch (RpcException)
+            {
+                tally.Errors++;
+            }
+        }
+
+        return tally;
+    }
+
+    private sealed class Tally
+    {
+        public Latencies Latencies { get; } = new();
+
+        public long Allowed { get; set; }
+
+        public long Denied { get; set; }
+
+        public long Errors { get; set; }
+    }
+}

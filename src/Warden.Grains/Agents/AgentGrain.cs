@@ -1,0 +1,414 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Warden.Agents;
+using Warden.Events;
+using Warden.Grains.Diagnostics;
+using Warden.Grains.Events;
+using Warden.Grains.Hosting;
+using Warden.Grains.Options;
+using Warden.Grains.Sessions;
+using Warden.Sessions;
+using Warden.Validation;
+
+namespace Warden.Grains.Agents;
+
+/// <summary>
+/// An agent: identity, credential hash, status and the registry of its live sessions. It calls down to its sessions
+/// (start, revoke, adopt policy) and is called by its tenant; it never waits on a call back up.
+/// </summary>
+[GrainType(GrainTypes.Agent)]
+internal sealed class AgentGrain(
+    [PersistentState(GrainTypes.StateNames.Agent, WardenStreams.ProviderName)] IPersistentState<AgentState> state,
+    TimeProvider clock,
+    IOptions<SessionOptions> options,
+    ILogger<AgentGrain> logger) : Grain, IAgentGrain, IAgentControl
+{
+    private readonly SessionOptions _options = options.Value;
+    private string? _tenantId;
+    private string? _agentId;
+    private EventPublisher? _events;
+
+    private AgentState State => state.State;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    private string TenantId => _tenantId ?? throw new InvalidOperationException("Malformed agent key.");
+
+    private string AgentId => _agentId ?? throw new InvalidOperationException("Malformed agent key.");
+
+    private EventPublisher Events => _events ??= EventPublisher.ForTenant(this, TenantId, logger);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (WardenIds.TrySplitKey(Key, out var tenant, out var agent) && WardenIds.IsValidName(tenant) && WardenIds.IsValidName(agent))
+        {
+            _tenantId = tenant;
+            _agentId = agent;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<Outcome<AgentRegistered>> InitializeAsync(RegisterAgent request)
+    {
+        if (_agentId is null || !string.Equals(request.AgentId, _agentId, StringComparison.Ordinal))
+        {
+            return CallError.InvalidArgument("agent_id", "does not match the agent grain's key");
+        }
+
+        if (Invalid(RequestValidator.Validate(request), request.Actor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (State.Status != AgentStatus.None)
+        {
+            return CallError.AlreadyExists($"agent {AgentId} exists in tenant {TenantId}");
+        }
+
+        var now = clock.GetUtcNow();
+        var credential = WardenCredential.Create(CredentialKind.Agent, TenantId, AgentId);
+        state.State = State with
+        {
+            Status = AgentStatus.Active,
+            Owner = request.Owner,
+            DisplayName = request.DisplayName,
+            ActionSurface = request.ActionSurface,
+            RiskTier = string.IsNullOrWhiteSpace(request.RiskTier) ? "standard" : request.RiskTier,
+            Labels = request.Labels.IsDefault ? [] : request.Labels,
+            Groups = request.Groups.IsDefault ? [] : request.Groups,
+            RegisteredAt = now,
+            StatusChangedAt = now,
+            CredentialHash = credential.HashSecret(),
+            CredentialIssuedAt = now,
+        };
+        await state.WriteStateAsync();
+        WardenLog.AgentRegistered(logger, Key, request.Actor.ToString());
+        return new AgentRegistered(ToInfo(), new IssuedCredential(AgentId, credential.ToToken(), now));
+    }
+
+    public Task<Outcome<AgentInfo>> GetAsync() =>
+        Task.FromResult(Exists() is { } missing ? missing : Outcome<AgentInfo>.Ok(ToInfo()));
+
+    public Task<Outcome<AgentInfo>> VerifyCredentialAsync(string token)
+    {
+        // INVARIANT: every failure looks the same to the caller; a suspended agent authenticates (and is refused later
+        // with a reason), a retired one does not.
+        if (_agentId is null
+            || State.Status is AgentStatus.None or AgentStatus.Retired
+            || !WardenCredential.TryParse(token, out var credential)
+            || credential.Kind != CredentialKind.Agent
+            || !string.Equals(credential.TenantId, TenantId, StringComparison.Ordinal)
+            || !string.Equals(credential.SubjectId, AgentId, StringComparison.Ordinal)
+            || !credential.Matches(State.CredentialHash))
+        {
+            WardenLog.AgentCredentialRejected(logger, Key);
+            return Task.FromResult(Outcome<AgentInfo>.Fail(CallError.Unauthenticated("invalid agent credential")));
+        }
+
+        return Task.FromResult(Outcome<AgentInfo>.Ok(ToInfo()));
+    }
+
+    public async Task<Outcome<IssuedCredential>> RotateCredentialAsync(Caller actor)
+    {
+        if (Exists() is { } missing)
+        {
+            return missing;
+        }
+
+        if (actor is null || string.IsNullOrWhiteSpace(actor.Id))
+        {
+            return CallError.InvalidArgument("actor", "is required");
+        }
+
+        if (!actor.IsIn(TenantId))
+        {
+            return CallError.PermissionDenied("the caller belongs to another tenant");
+        }
+
+        if (State.Status == AgentStatus.Retired)
+        {
+            return CallError.FailedPrecondition($"agent {AgentId} is retired");
+        }
+
+        var now = clock.GetUtcNow();
+        var credential = WardenCredential.Create(CredentialKind.Agent, TenantId, AgentId);
+        state.State = State with { CredentialHash = credential.HashSecret(), CredentialIssuedAt = now };
+        await state.WriteStateAsync();
+        await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = actor.ToString(), AgentId = AgentId, Status = State.Status, Reason = "credential rotated" });
+        return new IssuedCredential(AgentId, credential.ToToken(), now);
+    }
+
+    public async Task<Outcome<SessionOpened>> OpenSessionAsync(OpenSession request)
+    {
+        if (Exists() is { } missing)
+        {
+            return missing;
+        }
+
+        if (Invalid(RequestValidator.Validate(request, _options.MaxTtl)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (State.Status != AgentStatus.Active)
+        {
+            return CallError.FailedPrecondition($"{ReasonCodes.AgentSuspended}: agent {AgentId} is {State.Status.ToString().ToLowerInvariant()}");
+        }
+
+        var now = clock.GetUtcNow();
+        var sessionId = WardenIds.NewSessionId();
+        var ttl = request.Ttl ?? _options.DefaultTtl;
+
+        // INVARIANT: the session is in the persisted registry before it starts, so a suspension (which waits for this
+        // call to finish: the grain is not reentrant) or a freeze reaches it. The expiry recorded here is an upper bound.
+        state.State = State with
+        {
+            LiveSessions = Prune(State.LiveSessions, now).Add(new LiveSession(sessionId, request.Intent.Task, now, now + ttl)),
+        };
+        await state.WriteStateAsync();
+
+        var session = GrainFactory.GetGrain<ISessionControl>(WardenIds.SessionKey(TenantId, sessionId));
+        var profile = new AgentProfile(State.Owner, State.DisplayName, State.RiskTier, State.Labels, State.Groups, State.ActionSurface);
+        Outcome<SessionOpened> opened;
+        try
+        {
+            opened = await session.StartAsync(new SessionStart(AgentId, profile, request with { Ttl = ttl }, now, now + ttl));
+        }
+        catch (Exception ex)
+        {
+            // The session may or may not have persisted itself as open: keep it in the registry (a revocation of a
+            // session that never opened is a no-op) and let the entry age out after its expiry.
+            WardenLog.SessionStartFailed(logger, ex, Key, sessionId);
+            throw;
+        }
+
+        if (!opened.IsOk)
+        {
+            // A refusal leaves the session unopened: safe to forget.
+            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => s.SessionId == sessionId) };
+            await state.WriteStateAsync();
+        }
+
+        return opened;
+    }
+
+    public Task<Outcome<RevocationReceipt>> SuspendAsync(StatusChange change) => StopAsync(change, AgentStatus.Suspended);
+
+    public Task<Outcome<RevocationReceipt>> RetireAsync(StatusChange change) => StopAsync(change, AgentStatus.Retired);
+
+    public async Task<Outcome<AgentInfo>> ReactivateAsync(StatusChange change)
+    {
+        if (Exists() is { } missing)
+        {
+            return missing;
+        }
+
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (State.Status == AgentStatus.Retired)
+        {
+            return CallError.FailedPrecondition($"agent {AgentId} is retired and cannot be reactivated");
+        }
+
+        if (State.Status == AgentStatus.Suspended)
+        {
+            var now = clock.GetUtcNow();
+            state.State = State with { Status = AgentStatus.Active, StatusReason = change.Reason, StatusChangedAt = now };
+            await state.WriteStateAsync();
+            WardenLog.AgentStatusChanged(logger, Key, nameof(AgentStatus.Active), change.Actor.ToString(), change.Reason);
+            await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = change.Actor.ToString(), AgentId = AgentId, Status = AgentStatus.Active, Reason = change.Reason });
+        }
+
+        return ToInfo();
+    }
+
+    public Task<Outcome<ImmutableArray<SessionSummary>>> ListSessionsAsync()
+    {
+        if (Exists() is { } missing)
+        {
+            return Task.FromResult<Outcome<ImmutableArray<SessionSummary>>>(missing);
+        }
+
+        var now = clock.GetUtcNow();
+        return Task.FromResult(Outcome<ImmutableArray<SessionSummary>>.Ok(
+        [
+            .. State.LiveSessions
+                .Where(s => s.ExpiresAt > now)
+                .Select(s => new SessionSummary(TenantId, s.SessionId, AgentId, s.Task, s.OpenedAt, s.ExpiresAt)),
+        ]));
+    }
+
+    public Task<AgentStatus> GetStatusAsync() => Task.FromResult(State.Status);
+
+    public async Task<int> RevokeSessionsAsync(Termination termination)
+    {
+        ArgumentNullException.ThrowIfNull(termination);
+        if (State.Status == AgentStatus.None)
+        {
+            return 0;
+        }
+
+        var (revoked, failures) = await RevokeLiveSessionsAsync(termination);
+        if (failures > 0)
+        {
+            throw new InvalidOperationException($"{failures} sessions of agent {Key} did not acknowledge the revocation.");
+        }
+
+        return revoked;
+    }
+
+    public async Task AdoptPolicyAsync(long version)
+    {
+        var now = clock.GetUtcNow();
+        var sessions = State.LiveSessions.Where(s => s.ExpiresAt > now).Select(s => s.SessionId).ToList();
+        var failures = 0;
+        await Task.WhenAll(sessions.Select(async sessionId =>
+        {
+            if (!await WithRetriesAsync(sessionId, () => GrainFactory.GetGrain<ISessionControl>(WardenIds.SessionKey(TenantId, sessionId)).AdoptPolicyAsync(version)))
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }));
+        if (failures > 0)
+        {
+            throw new InvalidOperationException($"{failures} sessions of agent {Key} did not adopt policy version {version}.");
+        }
+    }
+
+    public async Task SessionEndedAsync(string sessionId)
+    {
+        if (State.Status == AgentStatus.None || sessionId is null || !State.LiveSessions.Any(s => s.SessionId == sessionId))
+        {
+            return;
+        }
+
+        state.State = State with { LiveSessions = Prune(State.LiveSessions.RemoveAll(s => s.SessionId == sessionId), clock.GetUtcNow()) };
+        await state.WriteStateAsync();
+    }
+
+    private async Task<Outcome<RevocationReceipt>> StopAsync(StatusChange change, AgentStatus status)
+    {
+        if (Exists() is { } missing)
+        {
+            return missing;
+        }
+
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (State.Status == AgentStatus.Retired && status == AgentStatus.Suspended)
+        {
+            status = AgentStatus.Retired;
+        }
+
+        var effectiveAt = clock.GetUtcNow();
+        var actor = change.Actor.ToString();
+
+        // INVARIANT: the new status is persisted before any session is told, so no session opens from here on and a
+        // session activating anywhere during the fan-out sees the status when it asks (IAgentControl.GetStatusAsync).
+        state.State = State with { Status = status, StatusReason = change.Reason, StatusChangedAt = effectiveAt };
+        await state.WriteStateAsync();
+        WardenLog.AgentStatusChanged(logger, Key, status.ToString(), actor, change.Reason);
+
+        var (revoked, failures) = await RevokeLiveSessionsAsync(new Termination(RevocationScope.Agent, change.Reason, actor));
+        if (failures > 0)
+        {
+            // No receipt: the guarantee is only given once every session acknowledged. Suspending again retries.
+            throw new InvalidOperationException(
+                $"Agent {Key} is {status.ToString().ToLowerInvariant()}, but {failures} sessions did not acknowledge the revocation; repeat the call to retry.");
+        }
+
+        var receipt = new RevocationReceipt(RevocationScope.Agent, TenantId, AgentId, change.Reason, actor, revoked, effectiveAt, clock.GetUtcNow());
+        await Events.PublishAsync(
+        [
+            new AgentChangedEvent { TenantId = TenantId, At = effectiveAt, Actor = actor, AgentId = AgentId, Status = status, Reason = change.Reason },
+            new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt },
+        ]);
+        return receipt;
+    }
+
+    /// <summary>
+    /// Revokes every session in the registry, in parallel, and waits for each acknowledgement (a session acknowledges
+    /// after persisting its revocation). Acknowledged sessions leave the registry; failed ones stay for the next try.
+    /// </summary>
+    private async Task<(int Revoked, int Failures)> RevokeLiveSessionsAsync(Termination termination)
+    {
+        var sessions = State.LiveSessions.Select(s => s.SessionId).ToList();
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var revoked = 0;
+        await Task.WhenAll(sessions.Select(async sessionId =>
+        {
+            var session = GrainFactory.GetGrain<ISessionControl>(WardenIds.SessionKey(TenantId, sessionId));
+            if (await WithRetriesAsync(sessionId, async () =>
+                {
+                    if (await session.TerminateAsync(termination))
+                    {
+                        Interlocked.Increment(ref revoked);
+                    }
+                }))
+            {
+                acknowledged.Add(sessionId);
+            }
+        }));
+
+        if (!acknowledged.IsEmpty)
+        {
+            var done = acknowledged.ToHashSet(StringComparer.Ordinal);
+            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => done.Contains(s.SessionId)) };
+            await state.WriteStateAsync();
+        }
+
+        return (revoked, sessions.Count - acknowledged.Count);
+    }
+
+    private async Task<bool> WithRetriesAsync(string sessionId, Func<Task> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return true;
+            }
+            catch (Exception ex)
+            {
+                WardenLog.RevocationFanOutFailed(logger, ex, Key, sessionId, attempt);
+                if (attempt >= _options.FanOutAttempts)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops registry entries well past their expiry: such sessions deny everything by the clock anyway.</summary>
+    private ImmutableArray<LiveSession> Prune(ImmutableArray<LiveSession> sessions, DateTimeOffset now)
+    {
+        var horizon = now - _options.ReminderDelay - _options.ReminderPeriod;
+        return sessions.RemoveAll(s => s.ExpiresAt < horizon);
+    }
+
+    private CallError? Exists() =>
+        _agentId is null
+            ? CallError.InvalidArgument("agent_id", "malformed agent key")
+            : State.Status == AgentStatus.None ? CallError.NotFound($"agent {AgentId} in tenant {TenantId}") : null;
+
+    private static CallError? Invalid(ImmutableArray<FieldViolation> violations) =>
+        violations.IsDefaultOrEmpty ? null : CallError.InvalidArgument(violations);
+
+    /// <summary>Shape problems first; then an operator of another tenant is refused (the key's tenant is the only one).</summary>
+    private CallError? Invalid(ImmutableArray<FieldViolation> violations, Caller actor) =>
+        Invalid(violations) ?? (actor.IsIn(TenantId) ? null : CallError.PermissionDenied("the caller belongs to another tenant"));
+
+    private AgentInfo ToInfo() => new(
+        TenantId, AgentId, State.Owner, State.DisplayName, State.ActionSurface, State.RiskTier, State.Labels, State.Groups,
+        State.Status, State.StatusReason, State.RegisteredAt, State.StatusChangedAt, State.LiveSessions.Length);
+}

@@ -1,0 +1,399 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Warden.Policy;
+using Warden.Policy.Authorization;
+using Warden.Policy.Entities;
+using Warden.Policy.Extensions;
+using Warden.Policy.Json;
+using Warden.Policy.Schemas;
+using Warden.Policy.Syntax;
+using Warden.Policy.Types;
+using Warden.Policy.Validation;
+using Warden.Policy.Values;
+using Warden.Sessions;
+using CedarDecision = Warden.Policy.Authorization.Decision;
+
+namespace Warden.Grains.Policy;
+
+/// <summary>
+/// A tenant's policy set, compiled: the one seam between the grains and the Cedar engine (<c>Warden.Policy</c>).
+/// Compiling parses the tenant schema together with <see cref="WardenBaseSchema"/>, parses the policies, strictly
+/// validates them, and reads the tenant's entities. Evaluating builds the Cedar request from what the session knows
+/// (see <c>docs/cedar-model.md</c>), checks it against the schema, and authorizes it. Immutable and thread-safe: one
+/// instance serves every session of the tenant on a silo.
+/// </summary>
+internal sealed class TenantPolicy
+{
+    private const string ApprovalAnnotation = "approval";
+    private const string ReasonAnnotation = "reason";
+    private static readonly EntityUid HoldAction = new(WardenBaseSchema.WardenActionType, WardenBaseSchema.HoldActionId);
+    private static readonly string[] ReservedTypes = [WardenBaseSchema.AgentType, WardenBaseSchema.SessionType, WardenBaseSchema.GrantType];
+
+    private readonly Schema _schema;
+    private readonly Authorizer _authorizer;
+    private readonly EntityStore _published;
+    private readonly FrozenDictionary<string, PolicyInfo> _policies;
+
+    private TenantPolicy(string tenantId, long version, Schema schema, PolicySet policies, EntityStore published)
+    {
+        TenantId = tenantId;
+        Version = version;
+        _schema = schema;
+        _authorizer = new Authorizer(policies);
+        _published = published;
+        _policies = policies.Policies.ToFrozenDictionary(
+            p => p.Id,
+            p => new PolicyInfo(
+                p.AnnotatedId ?? p.Id,
+                p.Effect == Effect.Forbid,
+                string.Equals(p.GetAnnotation(ApprovalAnnotation), "required", StringComparison.OrdinalIgnoreCase),
+                p.GetAnnotation(ReasonAnnotation)),
+            StringComparer.Ordinal);
+        PolicyIds = [.. policies.Policies.Select(p => p.AnnotatedId ?? p.Id)];
+    }
+
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; }
+
+    /// <summary>The policy set's version.</summary>
+    public long Version { get; }
+
+    /// <summary>The ids of its policies (<c>@id</c> when annotated, else <c>policy0</c>, <c>policy1</c>, …).</summary>
+    public ImmutableArray<string> PolicyIds { get; }
+
+    /// <summary>Parses and validates a tenant's documents; the compiled set, or every problem found.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="version">The version the set will have.</param>
+    /// <param name="policies">Cedar policy text.</param>
+    /// <param name="schema">The tenant's Cedar schema text.</param>
+    /// <param name="entities">The tenant's entities JSON, or null.</param>
+    public static PolicyCompilation Compile(string tenantId, long version, string policies, string schema, string? entities)
+    {
+        var problems = ImmutableArray.CreateBuilder<FieldViolation>();
+        var parsedSchema = ParseSchema(schema, problems);
+        PolicySet? parsedPolicies = null;
+        if (!PolicySet.TryParse(policies ?? string.Empty, out parsedPolicies, out var parseError))
+        {
+            problems.Add(new FieldViolation("policies", $"line {parseError.Line}, column {parseError.Column}: {parseError.Message}"));
+        }
+        else
+        {
+            foreach (var duplicate in parsedPolicies.Policies.GroupBy(p => p.AnnotatedId ?? p.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                problems.Add(new FieldViolation("policies", $"policy id `{duplicate.Key}` is used by {duplicate.Count()} policies; ids must be unique"));
+            }
+        }
+
+        if (parsedSchema is not null && parsedPolicies is not null)
+        {
+            var names = parsedPolicies.Policies.ToDictionary(p => p.Id, p => p.AnnotatedId ?? p.Id, StringComparer.Ordinal);
+            foreach (var error in Validator.Validate(parsedSchema, parsedPolicies).Errors)
+            {
+                var name = names.GetValueOrDefault(error.PolicyId, error.PolicyId);
+                var where = error.Line > 0 ? $" (line {error.Line}, column {error.Column})" : string.Empty;
+                problems.Add(new FieldViolation("policies", $"{name}: {error.Message}{where}"));
+            }
+        }
+
+        var store = parsedSchema is null ? null : ReadEntities(entities, parsedSchema, problems);
+        if (problems.Count > 0 || parsedSchema is null || parsedPolicies is null || store is null)
+        {
+            return new PolicyCompilation(null, problems.ToImmutable());
+        }
+
+        return new PolicyCompilation(new TenantPolicy(tenantId, version, parsedSchema, parsedPolicies, store), []);
+    }
+
+    /// <summary>Gate 2: may the agent take this action now. Never throws for a request that does not fit the schema: that is <see cref="PolicyOutcome.Invalid"/>.</summary>
+    /// <param name="query">The question.</param>
+    public PolicyVerdict Evaluate(ActionQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var request = query.Request;
+        var labels = Labels(request.Resource);
+        var action = new EntityUid(WardenBaseSchema.TenantActionType, request.Action);
+        var declared = _schema.GetAction(action.Type, action.Id);
+        if (declared is null)
+        {
+            return Invalid(labels, $"the action `{action}` is not declared in the tenant's schema");
+        }
+
+        var resourceType = _schema.GetEntityType(request.Resource.Type);
+        if (resourceType is null)
+        {
+            return Invalid(labels, $"the resource type `{request.Resource.Type}` is not declared in the tenant's schema");
+        }
+
+        var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
+        var session = SessionEntity(query.Session, query.Now);
+        var entities = new List<Entity>(4) { AgentEntity(query.Session), session };
+        CedarRecord context;
+        try
+        {
+            if (!_published.TryGetEntity(resource, out _))
+            {
+                entities.Add(RequestedResource(resource, resourceType.Attributes, request.Resource.AttributesJson));
+            }
+
+            context = ActionContext(declared.Context, request.InputJson, session.Uid, query, labels);
+        }
+        catch (ProjectionException ex)
+        {
+            return Invalid(labels, ex.Message);
+        }
+
+        return Authorize(new AuthorizationRequest(AgentUid(query.Session), action, resource, context), entities, labels);
+    }
+
+    /// <summary>Holdability: may the agent hold a grant of this action on these resources.</summary>
+    /// <param name="query">The question.</param>
+    public PolicyVerdict EvaluateHold(HoldQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var session = SessionEntity(query.Session, query.Now);
+        var grantAttributes = new List<KeyValuePair<string, CedarValue>>
+        {
+            new("action", CedarValue.FromString(query.Action)),
+            new("resourceType", CedarValue.FromString(query.Resource.Kind == Warden.Scopes.ResourcePatternKind.Any ? "*" : query.Resource.Type)),
+            new("pattern", CedarValue.FromString(query.Resource.ToString())),
+        };
+        if (query.MaxUses is { } maxUses)
+        {
+            grantAttributes.Add(new("maxUses", CedarValue.FromLong(maxUses)));
+        }
+
+        var grant = new Entity(new EntityUid(WardenBaseSchema.GrantType, $"{query.Action} on {query.Resource}"), CedarRecord.Create(grantAttributes));
+        var context = CedarRecord.Create(
+        [
+            new("session", CedarValue.FromEntity(session.Uid)),
+            new("justification", CedarValue.FromString(query.Justification)),
+            new("now", Now(query.Now)),
+        ]);
+        return Authorize(new AuthorizationRequest(AgentUid(query.Session), HoldAction, grant.Uid, context), [AgentEntity(query.Session), session, grant], []);
+    }
+
+    private PolicyVerdict Authorize(AuthorizationRequest request, List<Entity> entities, ImmutableArray<string> labels)
+    {
+        // INVARIANT: only requests that conform to the schema reach the authorizer, so every attribute a validated
+        // policy reads exists with its declared type and no forbid is skipped for a type error we could have caught.
+        var violations = RequestValidator.Validate(_schema, request);
+        if (!violations.IsEmpty)
+        {
+            return Invalid(labels, string.Join("; ", violations.Select(v => v.ToString())));
+        }
+
+        var response = _authorizer.IsAuthorized(request, _published.WithEntities(entities));
+        var determining = response.DeterminingPolicies.Select(p => _policies[p.Id]).ToList();
+        var diagnostics = response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
+        var ids = determining.Select(p => p.DisplayId).ToImmutableArray();
+        var failedForbids = response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
+        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
+        {
+            // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
+            // evaluated it might have applied, so an allow that depends on it not applying is refused.
+            return new PolicyVerdict(
+                PolicyOutcome.ForbidFailed,
+                failedForbids,
+                [],
+                [new DecisionReason(ReasonCodes.PolicyError, $"forbid policies {string.Join(", ", failedForbids)} failed to evaluate")],
+                diagnostics,
+                labels);
+        }
+
+        if (response.Decision == CedarDecision.Allow)
+        {
+            return new PolicyVerdict(PolicyOutcome.Allow, ids, [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)], [], diagnostics, labels);
+        }
+
+        if (determining.Count > 0)
+        {
+            var reasons = determining
+                .Where(p => p.Reason is not null)
+                .Select(p => new DecisionReason(ReasonCodes.PolicyForbidden, $"{p.DisplayId}: {p.Reason}"))
+                .ToImmutableArray();
+            return new PolicyVerdict(PolicyOutcome.Forbidden, ids, [], reasons, diagnostics, labels);
+        }
+
+        return new PolicyVerdict(PolicyOutcome.NotPermitted, [], [], [], diagnostics, labels);
+    }
+
+    private CedarRecord ActionContext(RecordType declared, string? inputJson, EntityUid session, ActionQuery query, ImmutableArray<string> labels)
+    {
+        var attributes = new List<KeyValuePair<string, CedarValue>>(declared.Attributes.Count);
+        foreach (var (name, attribute) in declared.Attributes)
+        {
+            CedarValue? value = name switch
+            {
+                "input" => Input(inputJson, attribute.Type),
+                "session" => CedarValue.FromEntity(session),
+                "grant" => GrantInfo(query),
+                "labels" => CedarValue.Set(labels.Select(CedarValue.FromString)),
+                "now" => Now(query.Now),
+                _ => null,
+            };
+            if (value is { } present)
+            {
+                attributes.Add(KeyValuePair.Create(name, present));
+            }
+            else if (attribute.Required)
+            {
+                throw new ProjectionException($"context.{name}", "is required by the schema, but Warden provides only input, session, grant, labels and now");
+            }
+        }
+
+        return CedarRecord.Create(attributes);
+    }
+
+    private static CedarValue Input(string? inputJson, CedarType declared)
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(inputJson) ? "{}" : inputJson, new JsonDocumentOptions { MaxDepth = 64 });
+        return JsonProjection.Project(document.RootElement, declared, "context.input");
+    }
+
+    private static CedarValue GrantInfo(ActionQuery query)
+    {
+        var attributes = new List<KeyValuePair<string, CedarValue>>
+        {
+            new("id", CedarValue.FromString(query.Grant.GrantId)),
+            new("action", CedarValue.FromString(query.Grant.Action)),
+            new("pattern", CedarValue.FromString(query.Grant.Resource)),
+            new("expiresAt", Now(query.Grant.ExpiresAt)),
+        };
+        if (query.UsesLeft is { } left)
+        {
+            attributes.Add(new("usesLeft", CedarValue.FromLong(left)));
+        }
+
+        return CedarValue.Record(attributes);
+    }
+
+    private static Entity RequestedResource(EntityUid uid, RecordType declared, string? attributesJson)
+    {
+        if (string.IsNullOrWhiteSpace(attributesJson))
+        {
+            // The common case: no attributes reported. Only a type with required attributes needs them.
+            var required = declared.Attributes.FirstOrDefault(a => a.Value.Required).Key;
+            return required is null ? new Entity(uid) : throw new ProjectionException($"resource.attributes.{required}", "is required by the schema");
+        }
+
+        using var document = JsonDocument.Parse(attributesJson, new JsonDocumentOptions { MaxDepth = 64 });
+        return new Entity(uid, JsonProjection.Project(document.RootElement, declared, "resource.attributes").AsRecord());
+    }
+
+    /// <summary>The resource's labels: reported with the request, plus a <c>labels</c> attribute the tenant published for it.</summary>
+    private ImmutableArray<string> Labels(ResourceRef resource)
+    {
+        var labels = new SortedSet<string>(resource.Labels.IsDefault ? [] : resource.Labels, StringComparer.Ordinal);
+        if (_published.TryGetEntity(new EntityUid(resource.Type, resource.Id), out var entity)
+            && entity.Attributes.TryGetValue("labels", out var published)
+            && published.Kind == CedarValueKind.Set)
+        {
+            foreach (var item in published.AsSet().Items)
+            {
+                if (item.Kind == CedarValueKind.String)
+                {
+                    labels.Add(item.AsString());
+                }
+            }
+        }
+
+        return [.. labels];
+    }
+
+    private static EntityUid AgentUid(SessionSubject session) => new(WardenBaseSchema.AgentType, session.AgentId);
+
+    private static Entity AgentEntity(SessionSubject session) => new(
+        AgentUid(session),
+        CedarRecord.Create(
+        [
+            new("owner", CedarValue.FromString(session.Agent.Owner)),
+            new("displayName", CedarValue.FromString(session.Agent.DisplayName)),
+            new("riskTier", CedarValue.FromString(session.Agent.RiskTier)),
+            new("labels", CedarValue.Set(session.Agent.Labels.Select(CedarValue.FromString))),
+        ]),
+        session.Agent.Groups.Select(g => new EntityUid(WardenBaseSchema.AgentGroupType, g)));
+
+    private static Entity SessionEntity(SessionSubject session, DateTimeOffset now)
+    {
+        var history = session.History;
+        var age = (long)Math.Max(0, (now - session.OpenedAt).TotalSeconds);
+        return new Entity(
+            new EntityUid(WardenBaseSchema.SessionType, session.SessionId),
+            CedarRecord.Create(
+            [
+                new("task", CedarValue.FromString(session.Intent.Task)),
+                new("purpose", CedarValue.FromString(session.Intent.Purpose ?? string.Empty)),
+                new("promptId", CedarValue.FromString(session.Intent.PromptId ?? string.Empty)),
+                new("promptHash", CedarValue.FromString(session.Intent.PromptHash ?? string.Empty)),
+                new("onBehalfOf", CedarValue.FromString(session.Intent.OnBehalfOf ?? string.Empty)),
+                new("ageSeconds", CedarValue.FromLong(age)),
+                new("actions", CedarValue.Set(history.Actions.Select(CedarValue.FromString))),
+                new("labels", CedarValue.Set(history.Labels.Select(CedarValue.FromString))),
+                new("decisions", CedarValue.FromLong(history.Decisions)),
+                new("allows", CedarValue.FromLong(history.Allows)),
+                new("denials", CedarValue.FromLong(history.Denials)),
+            ]),
+            parents: null,
+            tags: CedarRecord.Create(history.Actions.Select((a, i) => KeyValuePair.Create(a, CedarValue.FromLong(history.ActionCounts[i])))));
+    }
+
+    private static CedarValue Now(DateTimeOffset instant) => CedarValue.FromDatetime(CedarDatetime.FromDateTimeOffset(instant));
+
+    private static PolicyVerdict Invalid(ImmutableArray<string> labels, string message) =>
+        new(PolicyOutcome.Invalid, [], [], [new DecisionReason(ReasonCodes.RequestInvalid, message)], [], labels);
+
+    private static Schema? ParseSchema(string tenantSchema, ImmutableArray<FieldViolation>.Builder problems)
+    {
+        // The tenant's text follows the base schema, so a problem past the base's last line is in the tenant's text.
+        var text = string.Concat(WardenBaseSchema.Text, "\n", tenantSchema ?? string.Empty);
+        if (Schema.TryParse(text, out var schema, out var error))
+        {
+            return schema;
+        }
+
+        var tenantLine = error.Line - WardenBaseSchema.LineCount;
+        problems.Add(new FieldViolation(
+            "schema",
+            error.Line <= 0 ? error.Message
+                : tenantLine > 0 ? $"line {tenantLine}, column {error.Column}: {error.Reason}"
+                : $"conflicts with Warden's base schema: {error.Reason}"));
+        return null;
+    }
+
+    private static EntityStore? ReadEntities(string? entities, Schema schema, ImmutableArray<FieldViolation>.Builder problems)
+    {
+        EntityStore store;
+        try
+        {
+            // Read even when empty: with a schema, the reader adds the schema's actions with their groups as parents,
+            // which `action in Action::"group"` needs.
+            store = EntityStore.FromJson(string.IsNullOrWhiteSpace(entities) ? "[]" : entities, schema);
+        }
+        catch (Exception ex) when (ex is CedarJsonException or ArgumentException or JsonException)
+        {
+            problems.Add(new FieldViolation("entities", ex.Message));
+            return null;
+        }
+
+        var before = problems.Count;
+        foreach (var entity in store.Entities.Where(e => ReservedTypes.Contains(e.Uid.Type, StringComparer.Ordinal)))
+        {
+            problems.Add(new FieldViolation("entities", $"`{entity.Uid}`: Warden builds {entity.Uid.Type} entities itself; a tenant may not publish them"));
+        }
+
+        foreach (var violation in EntityValidator.Validate(schema, store.Entities))
+        {
+            problems.Add(new FieldViolation("entities", violation.ToString()));
+        }
+
+        return problems.Count == before ? store : null;
+    }
+
+    private sealed record PolicyInfo(string DisplayId, bool IsForbid, bool RequiresApproval, string? Reason);
+}
+
+/// <summary>The result of compiling a tenant's documents.</summary>
+/// <param name="Policy">The compiled set; null when there were problems.</param>
+/// <param name="Problems">Every problem, by field (<c>policies</c>, <c>schema</c>, <c>entities</c>).</param>
+internal sealed record PolicyCompilation(TenantPolicy? Policy, ImmutableArray<FieldViolation> Problems);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Host.Errors;
+using Warden.Host.Security;
+using Warden.Host.Services;
+using Warden.Host.Validation;
+
+namespace Warden.Host.Hosting;
+
+/// <summary>The gRPC services, their interceptors (exceptions outermost, then authentication) and the security services.</summary>
+public static class GrpcHosting
+{
+    /// <summary>Registers gRPC, the interceptors, the operator key and the authenticator.</summary>
+    public static IServiceCollection AddWardenGrpc(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OperatorKeyStore>();
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.AddHostedService<StartupReport>();
+        services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ExceptionInterceptor>();
+            grpc.Interceptors.Add<AuthInterceptor>();
+            grpc.MaxReceiveMessageSize = RequestLimits.MaxMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        return services;
+    }
+
+    /// <summary>Maps the Warden gRPC services.</summary>
+    public static WebApplication MapWardenGrpc(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<AgentRuntimeService>();
+        app.MapGrpcService<OperatorService>();
+        return app;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Warden.Agents;
+using Warden.Host.Diagnostics;
+using Warden.Host.Errors;
+using Warden.Host.Hosting;
+using Warden.Tenants;
+
+namespace Warden.Host.Security;
+
+/// <summary>
+/// Establishes who is calling from the <c>authorization: Bearer …</c> header. Agents present a <c>wdn1.a.…</c>
+/// credential verified by their agent grain; operators present the root operator key or a tenant operator credential
+/// (<c>wdn1.o.…</c>) verified by the tenant grain. Anything else is UNAUTHENTICATED, with one message for every cause.
+/// </summary>
+/// <remarks>
+/// Agent verifications are cached per silo for <see cref="WardenHostOptions.CredentialCacheDuration"/> (keyed by the
+/// credential's SHA-256, never the credential). This is safe because authentication only names the agent: the agent
+/// grain refuses a suspended or retired agent new sessions and the session grain denies every evaluation of one,
+/// whatever the cache says. Operator credentials are verified on every call.
+/// </remarks>
+public sealed class CallerAuthenticator
+{
+    internal const string AgentServicePrefix = "/warden.v1.AgentRuntime/";
+    internal const string HealthServicePrefix = "/grpc.health.v1.Health/";
+    private const string BadCredentials = "missing or invalid credentials";
+    private const int CacheSweepThreshold = 100_000;
+
+    private readonly IGrainFactory _grains;
+    private readonly OperatorKeyStore _operatorKey;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CallerAuthenticator> _logger;
+    private readonly TimeSpan _cacheDuration;
+    private readonly ConcurrentDictionary<TokenHash, CachedAgent> _agents = new();
+
+    /// <summary>Creates the authenticator.</summary>
+    public CallerAuthenticator(IGrainFactory grains, OperatorKeyStore operatorKey, TimeProvider time, IOptions<WardenHostOptions> options, ILogger<CallerAuthenticator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _operatorKey = operatorKey;
+        _time = time;
+        _logger = logger;
+        _cacheDuration = options.Value.CredentialCacheDuration;
+    }
+
+    /// <summary>The caller of <paramref name="context"/>, or UNAUTHENTICATED.</summary>
+    public ValueTask<CallerIdentity> AuthenticateAsync(ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var method = context.Method;
+        if (method.StartsWith(HealthServicePrefix, StringComparison.Ordinal))
+        {
+            return ValueTask.FromResult<CallerIdentity>(AnonymousIdentity.Instance);
+        }
+
+        var token = BearerToken(context.RequestHeaders);
+        if (token is null)
+        {
+            return Refuse(method, "no bearer credential");
+        }
+
+        return method.StartsWith(AgentServicePrefix, StringComparison.Ordinal)
+            ? AuthenticateAgentAsync(token, method)
+            : AuthenticateOperatorAsync(token, method);
+    }
+
+    private ValueTask<CallerIdentity> AuthenticateAgentAsync(string token, string method)
+    {
+        // Hot path: a credential verified a moment ago costs one hash and one lookup, no allocation.
+        var now = _time.GetUtcNow();
+        var cacheKey = CacheKey(token);
+        if (_cacheDuration > TimeSpan.Zero && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        {
+            return ValueTask.FromResult<CallerIdentity>(cached.Caller);
+        }
+
+        return VerifyAgentAsync(token, cacheKey, now, method);
+    }
+
+    private async ValueTask<CallerIdentity> VerifyAgentAsync(string token, TokenHash cacheKey, DateTimeOffset now, string method)
+    {
+        if (!WardenCredential.TryParse(token, out var credential) || credential.Kind != CredentialKind.Agent)
+        {
+            return await Refuse(method, "not an agent credential").ConfigureAwait(false);
+        }
+
+        var agent = _grains.GetGrain<IAgentGrain>(WardenIds.AgentKey(credential.TenantId, credential.SubjectId));
+        var verified = await agent.VerifyCredentialAsync(token).ConfigureAwait(false);
+        if (!verified.IsOk)
+        {
+            return await Refuse(method, "agent credential rejected").ConfigureAwait(false);
+        }
+
+        // INVARIANT: the identity comes from the grain that verified the secret, never from the token's text alone.
+        var caller = new AgentIdentity(verified.Value.TenantId, verified.Value.AgentId);
+        if (_cacheDuration > TimeSpan.Zero)
+        {
+            if (_agents.Count > CacheSweepThreshold)
+            {
+                Sweep(now);
+            }
+
+            _agents[cacheKey] = new CachedAgent(caller, now + _cacheDuration);
+        }
+
+        return caller;
+    }
+
+    private async ValueTask<CallerIdentity> AuthenticateOperatorAsync(string token, string method)
+    {
+        if (_operatorKey.IsRootKey(token))
+        {
+            return new OperatorIdentity(null, "root");
+        }
+
+        if (!WardenCredential.TryParse(token, out var credential) || credential.Kind != CredentialKind.Operator)
+        {
+            return await Refuse(method, "not an operator credential").ConfigureAwait(false);
+        }
+
+        var tenant = _grains.GetGrain<ITenantGrain>(credential.TenantId);
+        var verified = await tenant.VerifyOperatorCredentialAsync(token).ConfigureAwait(false);
+        if (!verified.IsOk)
+        {
+            return await Refuse(method, "operator credential rejected").ConfigureAwait(false);
+        }
+
+        return new OperatorIdentity(verified.Value.TenantId, verified.Value.CredentialId);
+    }
+
+    private ValueTask<CallerIdentity> Refuse(string method, string reason)
+    {
+        HostLog.AuthenticationFailed(_logger, method, reason);
+        GrpcErrors.Unauthenticated(BadCredentials);
+        return default;
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _agents)
+        {
+            if (entry.Until <= now)
+            {
+                _agents.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private static string? BearerToken(Metadata headers)
+    {
+        var value = headers.GetValue("authorization");
+        if (value is null || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = value[7..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    private static TokenHash CacheKey(string token)
+    {
+        Span<byte> utf8 = stackalloc byte[WardenLimits.MaxCredentialLength * 3];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var length = token.Length <= WardenLimits.MaxCredentialLength ? Encoding.UTF8.GetBytes(token, utf8) : 0;
+        SHA256.HashData(length > 0 ? utf8[..length] : Encoding.UTF8.GetBytes(token), hash);
+        return MemoryMarshal.Read<TokenHash>(hash);
+    }
+
+    private sealed record CachedAgent(AgentIdentity Caller, DateTimeOffset Until);
+
+    /// <summary>The SHA-256 of a credential: the cache key, so the cache never holds a credential.</summary>
+    private readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D);
+}

@@ -1,0 +1,483 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Warden.Lineage.Chain;
+using Warden.Lineage.Query;
+using Warden.Lineage.Records;
+
+namespace Warden.Lineage.Logs.Sqlite;
+
+/// <summary>
+/// The embedded lineage log: one SQLite file (default <c>lineage.db</c> in the data folder) in WAL mode.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Schema (version 1): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
+/// with primary key <c>(tenant, seq)</c>, where <c>record</c> holds the canonical MessagePack bytes and the other
+/// columns are copies for indexing (session, agent, resource, decision, time); <c>lineage_heads(tenant, seq, hash)</c>
+/// holds each chain's head marker, written in the same transaction as the records.
+/// </para>
+/// <para>
+/// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
+/// <see cref="SqliteSynchronousMode.Full"/> the commit returns after the WAL is fsynced, so an appended batch
+/// survives <c>kill -9</c> and power loss. A duplicate (tenant, sequence) aborts the whole transaction with
+/// <see cref="LineageConflictException"/>.
+/// </para>
+/// </remarks>
+public sealed class SqliteLineageLog : ILineageLog
+{
+    private const int PageSize = 512;
+    private const int SqliteConstraint = 19;
+
+    private readonly SqliteConnection _writeConnection;
+    private readonly string _readConnectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _disposed;
+
+    private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString)
+    {
+        FilePath = filePath;
+        _writeConnection = writeConnection;
+        _readConnectionString = readConnectionString;
+    }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Opens (creating if needed) the log file named by <paramref name="options"/>.</summary>
+    public static SqliteLineageLog Open(SqliteLineageLogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var path = options.ResolveFilePath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var busyMs = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, busyMs / 1000),
+        };
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            connection.Open();
+            var synchronous = options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
+            Execute(connection, $"PRAGMA busy_timeout = {busyMs.ToString(CultureInfo.InvariantCulture)};");
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            Execute(connection, $"PRAGMA synchronous = {synchronous};");
+            Execute(connection, Schema);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        builder.Pooling = true;
+        return new SqliteLineageLog(path, connection, builder.ConnectionString);
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<LineageRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            AppendCore(records);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<LineageRecord?> ReadLastAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, record FROM lineage_records WHERE tenant = $tenant ORDER BY seq DESC LIMIT 1;";
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return Decode(tenantId, reader);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChainHead?> ReadHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash FROM lineage_heads WHERE tenant = $tenant;";
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var hashBytes = (byte[])reader.GetValue(1);
+        if (hashBytes.Length != LineageHash.Length)
+        {
+            throw new LineageFormatException($"The head marker of tenant '{tenantId}' holds a {hashBytes.Length}-byte hash.") { TenantId = tenantId };
+        }
+
+        return new ChainHead(reader.GetInt64(0), LineageHash.FromBytes(hashBytes));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LineageRecord> ReadAsync(
+        string tenantId,
+        long fromSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var next = fromSequence;
+        while (true)
+        {
+            // Page by the stored key (not the decoded sequence): verification must see the rows as stored.
+            var page = await ReadPageAsync(
+                "SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq >= $from ORDER BY seq LIMIT $limit;",
+                tenantId,
+                command => command.Parameters.AddWithValue("$from", next),
+                PageSize,
+                cancellationToken).ConfigureAwait(false);
+            foreach (var (_, record) in page)
+            {
+                yield return record;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            next = page[^1].Key + 1;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LineageRecord> QueryAsync(
+        LineageQuery query,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var sql = BuildQuerySql(query);
+        var after = query.AfterSequence;
+        var yielded = 0;
+        while (yielded < query.Limit)
+        {
+            var want = query.Limit - yielded;
+            var page = await ReadPageAsync(sql, query.TenantId, command => BindQuery(command, query, after), want, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var (_, record) in page)
+            {
+                // The index columns are copies; the decoded record decides (a tampered column cannot add a match).
+                if (query.Matches(record))
+                {
+                    yield return record;
+                    yielded++;
+                }
+            }
+
+            if (page.Count < want)
+            {
+                yield break;
+            }
+
+            after = page[^1].Key;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await _writeConnection.DisposeAsync().ConfigureAwait(false);
+            using var pooled = new SqliteConnection(_readConnectionString);
+            SqliteConnection.ClearPool(pooled);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS lineage_records (
+            tenant   TEXT    NOT NULL,
+            seq      INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            kind     INTEGER NOT NULL,
+            decision INTEGER NOT NULL,
+            agent    TEXT,
+            session  TEXT,
+            resource TEXT,
+            record   BLOB    NOT NULL,
+            PRIMARY KEY (tenant, seq)
+        );
+        CREATE INDEX IF NOT EXISTS lineage_by_session  ON lineage_records (tenant, session, seq)  WHERE session IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS lineage_by_agent    ON lineage_records (tenant, agent, seq)    WHERE agent IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS lineage_by_resource ON lineage_records (tenant, resource, seq) WHERE resource IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS lineage_by_decision ON lineage_records (tenant, decision, seq);
+        CREATE INDEX IF NOT EXISTS lineage_by_time     ON lineage_records (tenant, ts);
+        CREATE TABLE IF NOT EXISTS lineage_heads (
+            tenant TEXT    NOT NULL PRIMARY KEY,
+            seq    INTEGER NOT NULL,
+            hash   BLOB    NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS lineage_meta (
+            key   TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '1');
+        """;
+
+    private void AppendCore(IReadOnlyList<LineageRecord> records)
+    {
+        using var transaction = _writeConnection.BeginTransaction();
+        try
+        {
+            using var insert = _writeConnection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record)
+                VALUES ($tenant, $seq, $ts, $kind, $decision, $agent, $session, $resource, $record);
+                """;
+            var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+            var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
+            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+            var decision = insert.Parameters.Add("$decision", SqliteType.Integer);
+            var agent = insert.Parameters.Add("$agent", SqliteType.Text);
+            var session = insert.Parameters.Add("$session", SqliteType.Text);
+            var resource = insert.Parameters.Add("$resource", SqliteType.Text);
+            var blob = insert.Parameters.Add("$record", SqliteType.Blob);
+            insert.Prepare();
+
+            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+            foreach (var record in records)
+            {
+                var e = record.Event;
+                tenant.Value = e.TenantId;
+                seq.Value = record.Sequence;
+                ts.Value = e.OccurredAt.UtcTicks;
+                kind.Value = (int)e.Kind;
+                decision.Value = (int)e.Decision;
+                agent.Value = (object?)e.AgentId ?? DBNull.Value;
+                session.Value = (object?)e.SessionId ?? DBNull.Value;
+                resource.Value = (object?)e.Resource ?? DBNull.Value;
+                blob.Value = LineageRecordSerializer.Serialize(record);
+                insert.ExecuteNonQuery();
+                heads[e.TenantId] = ChainHead.Of(record);
+            }
+
+            using var head = _writeConnection.CreateCommand();
+            head.Transaction = transaction;
+            head.CommandText = """
+                INSERT INTO lineage_heads (tenant, seq, hash) VALUES ($tenant, $seq, $hash)
+                ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
+                """;
+            var headTenant = head.Parameters.Add("$tenant", SqliteType.Text);
+            var headSeq = head.Parameters.Add("$seq", SqliteType.Integer);
+            var headHash = head.Parameters.Add("$hash", SqliteType.Blob);
+            foreach (var (tenantId, chainHead) in heads)
+            {
+                headTenant.Value = tenantId;
+                headSeq.Value = chainHead.Sequence;
+                headHash.Value = chainHead.Hash.ToArray();
+                head.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            transaction.Rollback();
+            throw new LineageConflictException("A record with the same tenant and sequence is already stored; the batch was not written.", ex);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // Reads one page fully before yielding, so no read transaction stays open while the consumer works.
+    private async Task<List<KeyValuePair<long, LineageRecord>>> ReadPageAsync(
+        string sql,
+        string tenantId,
+        Action<SqliteCommand> bind,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        var page = new List<KeyValuePair<long, LineageRecord>>(Math.Min(limit, PageSize));
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$limit", limit);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(new(reader.GetInt64(0), Decode(tenantId, reader)));
+        }
+
+        return page;
+    }
+
+    private static LineageRecord Decode(string tenantId, SqliteDataReader reader)
+    {
+        var storedSequence = reader.GetInt64(0);
+        try
+        {
+            var bytes = reader.IsDBNull(1) ? [] : (byte[])reader.GetValue(1);
+            return LineageRecordSerializer.Deserialize(bytes);
+        }
+        catch (Exception ex) when (ex is LineageFormatException or InvalidCastException)
+        {
+            throw new LineageFormatException($"Record {storedSequence} of tenant '{tenantId}' does not decode: {ex.Message}", ex)
+            {
+                TenantId = tenantId,
+                StoredSequence = storedSequence,
+            };
+        }
+    }
+
+    private static string BuildQuerySql(LineageQuery query)
+    {
+        var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
+        if (query.UpToSequence is not null)
+        {
+            sql.Append(" AND seq <= $upTo");
+        }
+
+        if (query.SessionId is not null)
+        {
+            sql.Append(" AND session = $session");
+        }
+
+        if (query.AgentId is not null)
+        {
+            sql.Append(" AND agent = $agent");
+        }
+
+        if (query.Resource is not null)
+        {
+            sql.Append(" AND resource = $resource");
+        }
+
+        if (query.Decision is not null)
+        {
+            sql.Append(" AND decision = $decision");
+        }
+
+        if (query.Kind is not null)
+        {
+            sql.Append(" AND kind = $kind");
+        }
+
+        if (query.From is not null)
+        {
+            sql.Append(" AND ts >= $from");
+        }
+
+        if (query.To is not null)
+        {
+            sql.Append(" AND ts < $to");
+        }
+
+        sql.Append(" ORDER BY seq LIMIT $limit;");
+        return sql.ToString();
+    }
+
+    private static void BindQuery(SqliteCommand command, LineageQuery query, long after)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$after", after);
+        if (query.UpToSequence is { } upTo)
+        {
+            p.AddWithValue("$upTo", upTo);
+        }
+
+        if (query.SessionId is not null)
+        {
+            p.AddWithValue("$session", query.SessionId);
+        }
+
+        if (query.AgentId is not null)
+        {
+            p.AddWithValue("$agent", query.AgentId);
+        }
+
+        if (query.Resource is not null)
+        {
+            p.AddWithValue("$resource", query.Resource);
+        }
+
+        if (query.Decision is { } decision)
+        {
+            p.AddWithValue("$decision", (int)decision);
+        }
+
+        if (query.Kind is { } kind)
+        {
+            p.AddWithValue("$kind", (int)kind);
+        }
+
+        if (query.From is { } from)
+        {
+            p.AddWithValue("$from", from.UtcTicks);
+        }
+
+        if (query.To is { } to)
+        {
+            p.AddWithValue("$to", to.UtcTicks);
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,55 @@
+namespace Warden.Lineage.Logs.Sqlite;
+
+/// <summary>Settings of the embedded lineage log.</summary>
+public sealed class SqliteLineageLogOptions
+{
+    /// <summary>The default file name inside the data folder.</summary>
+    public const string DefaultFileName = "lineage.db";
+
+    /// <summary>
+    /// The data folder (created if missing). The log lives in its own file, <see cref="DefaultFileName"/>, next to
+    /// whatever else the node keeps there. Required unless <see cref="FilePath"/> is set.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>An explicit path of the database file; overrides <see cref="DataDirectory"/>.</summary>
+    public string? FilePath { get; set; }
+
+    /// <summary>
+    /// How hard each commit pushes to the disk. <see cref="SqliteSynchronousMode.Full"/> (default) fsyncs the
+    /// write-ahead log on every commit: a committed record survives a killed process and a power cut.
+    /// <see cref="SqliteSynchronousMode.Normal"/> survives a killed process but may lose the last commits on a
+    /// power cut or OS crash.
+    /// </summary>
+    public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
+
+    /// <summary>How long a statement waits for a lock held by another connection. Default 5 s.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The database file this configuration names.</summary>
+    /// <exception cref="ArgumentException">Neither a data folder nor a file path is set.</exception>
+    public string ResolveFilePath()
+    {
+        if (!string.IsNullOrWhiteSpace(FilePath))
+        {
+            return Path.GetFullPath(FilePath);
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("Set the data folder (DataDirectory) or the database file (FilePath).", nameof(DataDirectory));
+        }
+
+        return Path.GetFullPath(Path.Combine(DataDirectory, DefaultFileName));
+    }
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting for the lineage log (always in WAL mode).</summary>
+public enum SqliteSynchronousMode
+{
+    /// <summary>fsync the WAL on every commit: durable across process kills and power loss.</summary>
+    Full = 0,
+
+    /// <summary>fsync only at checkpoints: durable across process kills, not power loss.</summary>
+    Normal = 1,
+}

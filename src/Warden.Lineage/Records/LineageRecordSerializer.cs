@@ -1,0 +1,356 @@
+using System.Buffers;
+using MessagePack;
+
+namespace Warden.Lineage.Records;
+
+/// <summary>
+/// The canonical MessagePack encoding of a <see cref="LineageRecord"/> and the hash over it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Format version 1. A stored record is one MessagePack array of 23 elements, in this order:
+/// </para>
+/// <code>
+///  0 int   format version (1)           12 array of str  reasons
+///  1 str   tenant id                    13 array of str  determining policy ids
+///  2 int   sequence                     14 int   policy-set version
+///  3 int   occurred-at, UTC ticks       15 str|nil grant id
+///  4 int   event kind                   16 str|nil request id
+///  5 str|nil agent id                   17 str|nil actor
+///  6 str|nil session id                 18 bin(32)|nil context digest
+///  7 nil | [str task, str|nil prompt id,19 str|nil redacted context (JSON)
+///     str|nil prompt hash,              20 nil | [str revoked by, int scope, str target id,
+///     str|nil on behalf of]                   str reason, int effective-at UTC ticks]
+///  8 str|nil action                     21 bin(32) previous hash
+///  9 str|nil resource                   22 bin(32) hash
+/// 10 str|nil decision id
+/// 11 int   decision
+/// </code>
+/// <para>
+/// Every value takes MessagePack's shortest form (what <see cref="MessagePackWriter"/> writes: positive and
+/// negative fixint, then the smallest int/uint width; fixstr/str8/str16/str32 by UTF-8 length; fixarray/array16;
+/// bin8 for the 32-byte digests), strings are the UTF-8 bytes of the .NET string with no normalisation, enums are
+/// their numeric values, absent optional values are nil, and empty lists are empty arrays. So one record has
+/// exactly one byte form.
+/// </para>
+/// <para>
+/// The record hash is SHA-256 over the canonical form of elements 0 to 21: the same bytes as the stored form
+/// except that the array header says 22 and element 22 (the hash itself) is absent. Element 21 links the record
+/// to its predecessor, so the hash covers the whole chain before it.
+/// </para>
+/// </remarks>
+public static class LineageRecordSerializer
+{
+    /// <summary>The format version this code writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const int HashedElementCount = 22;
+    private const int StoredElementCount = 23;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    /// <summary>Encodes a record in its stored form.</summary>
+    public static byte[] Serialize(LineageRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var buffer = RentBuffer();
+        var writer = new MessagePackWriter(buffer);
+        Write(ref writer, record);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes a stored record. The hash is not checked here (the verifier does that).</summary>
+    /// <exception cref="LineageFormatException">The bytes are not a version-1 lineage record.</exception>
+    public static LineageRecord Deserialize(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new MessagePackReader(bytes);
+        var record = Read(ref reader);
+        if (!reader.End)
+        {
+            throw new LineageFormatException("Trailing bytes after the lineage record.");
+        }
+
+        return record;
+    }
+
+    /// <summary>The SHA-256 of the canonical form of a record with these fields (elements 0 to 21).</summary>
+    public static LineageHash ComputeHash(long sequence, LineageEvent evt, LineageHash previousHash) =>
+        ComputeHash(sequence, evt, previousHash, out _);
+
+    internal static LineageHash ComputeHash(long sequence, LineageEvent evt, LineageHash previousHash, out int hashedLength)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var buffer = RentBuffer();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(HashedElementCount);
+        WriteBody(ref writer, sequence, evt, previousHash);
+        writer.Flush();
+        hashedLength = buffer.WrittenCount;
+        return LineageHash.Sha256(buffer.WrittenSpan);
+    }
+
+    // The stored form differs from the hashed form only by the 34-byte hash element (bin8 header + 32 bytes);
+    // both array headers are array16 (3 bytes), since 22 and 23 exceed the fixarray range.
+    internal static int StoredLength(int hashedLength) => hashedLength + 2 + LineageHash.Length;
+
+    /// <summary>The length in bytes of the stored form of a record.</summary>
+    public static int GetEncodedLength(LineageRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var buffer = RentBuffer();
+        var writer = new MessagePackWriter(buffer);
+        Write(ref writer, record);
+        writer.Flush();
+        return buffer.WrittenCount;
+    }
+
+    internal static void Write(ref MessagePackWriter writer, LineageRecord record)
+    {
+        writer.WriteArrayHeader(StoredElementCount);
+        WriteBody(ref writer, record.Sequence, record.Event, record.PreviousHash);
+        WriteHash(ref writer, record.Hash);
+    }
+
+    internal static LineageRecord Read(ref MessagePackReader reader)
+    {
+        try
+        {
+            return ReadCore(ref reader);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new LineageFormatException("The bytes are not a valid lineage record: " + ex.Message, ex);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new LineageFormatException("The lineage record is truncated.", ex);
+        }
+    }
+
+    private static ArrayBufferWriter<byte> RentBuffer()
+    {
+        // One buffer per thread: encoding never awaits, so no other encode can interleave on the same thread.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private static void WriteBody(ref MessagePackWriter writer, long sequence, LineageEvent evt, LineageHash previousHash)
+    {
+        writer.Write(FormatVersion);
+        writer.Write(evt.TenantId);
+        writer.Write(sequence);
+        writer.Write(evt.OccurredAt.UtcTicks);
+        writer.Write((int)evt.Kind);
+        writer.Write(evt.AgentId);
+        writer.Write(evt.SessionId);
+        if (evt.Intent is { } intent)
+        {
+            writer.WriteArrayHeader(4);
+            writer.Write(intent.Task);
+            writer.Write(intent.PromptId);
+            writer.Write(intent.PromptHash);
+            writer.Write(intent.OnBehalfOf);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.Write(evt.Action);
+        writer.Write(evt.Resource);
+        writer.Write(evt.DecisionId);
+        writer.Write((int)evt.Decision);
+        WriteStrings(ref writer, evt.Reasons);
+        WriteStrings(ref writer, evt.PolicyIds);
+        writer.Write(evt.PolicySetVersion);
+        writer.Write(evt.GrantId);
+        writer.Write(evt.RequestId);
+        writer.Write(evt.Actor);
+        if (evt.ContextDigest is { } digest)
+        {
+            WriteHash(ref writer, digest);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.Write(evt.RedactedContext);
+        if (evt.Revocation is { } revocation)
+        {
+            writer.WriteArrayHeader(5);
+            writer.Write(revocation.RevokedBy);
+            writer.Write((int)revocation.Scope);
+            writer.Write(revocation.TargetId);
+            writer.Write(revocation.Reason);
+            writer.Write(revocation.EffectiveAt.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        WriteHash(ref writer, previousHash);
+    }
+
+    private static void WriteStrings(ref MessagePackWriter writer, IReadOnlyList<string> values)
+    {
+        writer.WriteArrayHeader(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            writer.Write(values[i]);
+        }
+    }
+
+    private static void WriteHash(ref MessagePackWriter writer, LineageHash hash)
+    {
+        Span<byte> bytes = stackalloc byte[LineageHash.Length];
+        hash.CopyTo(bytes);
+        writer.Write(bytes);
+    }
+
+    private static LineageRecord ReadCore(ref MessagePackReader reader)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count != StoredElementCount)
+        {
+            throw new LineageFormatException($"A lineage record has {StoredElementCount} elements, found {count}.");
+        }
+
+        var version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new LineageFormatException($"Unknown lineage record format version {version}.");
+        }
+
+        var tenantId = reader.ReadString() ?? throw new LineageFormatException("The tenant id is missing.");
+        var sequence = reader.ReadInt64();
+        var occurredAt = ReadTimestamp(ref reader);
+        var kind = (LineageEventKind)reader.ReadInt32();
+        var agentId = reader.ReadString();
+        var sessionId = reader.ReadString();
+        LineageIntent? intent = null;
+        if (!reader.TryReadNil())
+        {
+            ExpectArray(ref reader, 4, "intent");
+            intent = new LineageIntent
+            {
+                Task = reader.ReadString() ?? throw new LineageFormatException("The intent task is missing."),
+                PromptId = reader.ReadString(),
+                PromptHash = reader.ReadString(),
+                OnBehalfOf = reader.ReadString(),
+            };
+        }
+
+        var action = reader.ReadString();
+        var resource = reader.ReadString();
+        var decisionId = reader.ReadString();
+        var decision = (LineageDecision)reader.ReadInt32();
+        var reasons = ReadStrings(ref reader, "reasons");
+        var policyIds = ReadStrings(ref reader, "policy ids");
+        var policySetVersion = reader.ReadInt64();
+        var grantId = reader.ReadString();
+        var requestId = reader.ReadString();
+        var actor = reader.ReadString();
+        LineageHash? contextDigest = reader.TryReadNil() ? null : ReadHash(ref reader, "context digest");
+        var redactedContext = reader.ReadString();
+        LineageRevocation? revocation = null;
+        if (!reader.TryReadNil())
+        {
+            ExpectArray(ref reader, 5, "revocation");
+            revocation = new LineageRevocation
+            {
+                RevokedBy = reader.ReadString() ?? throw new LineageFormatException("The revocation's author is missing."),
+                Scope = (RevocationScope)reader.ReadInt32(),
+                TargetId = reader.ReadString() ?? throw new LineageFormatException("The revocation's target is missing."),
+                Reason = reader.ReadString() ?? throw new LineageFormatException("The revocation's reason is missing."),
+                EffectiveAt = ReadTimestamp(ref reader),
+            };
+        }
+
+        var previousHash = ReadHash(ref reader, "previous hash");
+        var hash = ReadHash(ref reader, "hash");
+
+        return new LineageRecord
+        {
+            Sequence = sequence,
+            PreviousHash = previousHash,
+            Hash = hash,
+            Event = new LineageEvent
+            {
+                TenantId = tenantId,
+                Kind = kind,
+                OccurredAt = occurredAt,
+                AgentId = agentId,
+                SessionId = sessionId,
+                Intent = intent,
+                Action = action,
+                Resource = resource,
+                DecisionId = decisionId,
+                Decision = decision,
+                Reasons = reasons,
+                PolicyIds = policyIds,
+                PolicySetVersion = policySetVersion,
+                GrantId = grantId,
+                RequestId = requestId,
+                Actor = actor,
+                ContextDigest = contextDigest,
+                RedactedContext = redactedContext,
+                Revocation = revocation,
+            },
+        };
+    }
+
+    private static DateTimeOffset ReadTimestamp(ref MessagePackReader reader)
+    {
+        var ticks = reader.ReadInt64();
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            throw new LineageFormatException($"Timestamp ticks {ticks} are out of range.");
+        }
+
+        return new DateTimeOffset(ticks, TimeSpan.Zero);
+    }
+
+    private static void ExpectArray(ref MessagePackReader reader, int expected, string what)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count != expected)
+        {
+            throw new LineageFormatException($"The {what} has {expected} elements, found {count}.");
+        }
+    }
+
+    private static string[] ReadStrings(ref MessagePackReader reader, string what)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var values = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = reader.ReadString() ?? throw new LineageFormatException($"A null entry in {what}.");
+        }
+
+        return values;
+    }
+
+    private static LineageHash ReadHash(ref MessagePackReader reader, string what)
+    {
+        var bytes = reader.ReadBytes() ?? throw new LineageFormatException($"The {what} is missing.");
+        if (bytes.Length != LineageHash.Length)
+        {
+            throw new LineageFormatException($"The {what} is {bytes.Length} bytes, expected {LineageHash.Length}.");
+        }
+
+        Span<byte> span = stackalloc byte[LineageHash.Length];
+        bytes.CopyTo(span);
+        return LineageHash.FromBytes(span);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Warden.Grains.Hosting;
+
+namespace Warden.Grains.Tests.Cluster;
+
+/// <summary>
+/// One in-process Orleans cluster of two silos shared by every test in the <see cref="WardenClusterCollection"/>:
+/// memory grain storage and memory streams named "warden", in-memory reminders, and one fake clock registered as the
+/// silos' <see cref="TimeProvider"/> (grain code, grain timers and reminders all read it).
+/// </summary>
+/// <remarks>
+/// Orleans runs its own machinery (stream pulling agents, reminder service, membership) on the same
+/// <see cref="TimeProvider"/>, so a clock that never moves would stall them. The fixture therefore lets the fake clock
+/// follow real time (<see cref="RunningClock"/>); tests jump it ahead to reach expiries, and await signals.
+/// </remarks>
+public sealed class WardenClusterFixture : IAsyncLifetime
+{
+    private RunningClock? _running;
+
+    /// <summary>The fake clock; it follows real time and tests jump it ahead.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Moves the clock to <paramref name="instant"/> (or leaves it when it is already past it).</summary>
+    public void JumpTo(DateTimeOffset instant)
+    {
+        var now = Clock.GetUtcNow();
+        if (instant > now)
+        {
+            Clock.Advance(instant - now);
+        }
+    }
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage("warden");
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryStreams("warden");
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.AddWardenGrains(o =>
+            {
+                // Far enough apart that a test can tell the clock check, the timer and the reminder apart.
+                o.ExpirySweepDelay = TimeSpan.FromSeconds(20);
+                o.ReminderDelay = TimeSpan.FromSeconds(60);
+                o.ReminderPeriod = TimeSpan.FromSeconds(5);
+            });
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams("warden"));
+        _running = new RunningClock(Clock);
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_running is not null)
+        {
+            await _running.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WardenClusterCollection : ICollectionFixture<WardenClusterFixture>
+{
+    public const string Name = "warden cluster";
+}

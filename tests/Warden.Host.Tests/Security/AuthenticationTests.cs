@@ -1,0 +1,65 @@
+using Grpc.Core;
+using Warden.Host.Tests.Infrastructure;
+using Warden.Protocol.V1;
+
+namespace Warden.Host.Tests.Security;
+
+[Collection(HostCollection.Name)]
+public sealed class AuthenticationTests(WardenHostFixture host)
+{
+    [Fact]
+    public async Task Operator_NoCredentials_Unauthenticated()
+    {
+        using var channel = host.Channel();
+        var client = new Operator.OperatorClient(channel);
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.ListAgentsAsync(new ListAgentsRequest { TenantId = "acme" }));
+    }
+
+    [Fact]
+    public async Task Operator_WrongKey_Unauthenticated()
+    {
+        await using var client = host.Operator("wdn_op_" + new string('x', 43));
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => client.ListAgentsAsync("acme"));
+    }
+
+    [Fact]
+    public async Task Operator_NotBearerScheme_Unauthenticated()
+    {
+        using var channel = host.Channel();
+        var client = new Operator.OperatorClient(channel);
+        var headers = new Metadata { { "authorization", "Basic " + host.OperatorKey } };
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.ListAgentsAsync(new ListAgentsRequest { TenantId = "acme" }, headers));
+    }
+
+    [Fact]
+    public async Task AgentRuntime_NoCredentials_Unauthenticated()
+    {
+        using var channel = host.Channel();
+        var client = new AgentRuntime.AgentRuntimeClient(channel);
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.EvaluateAsync(new EvaluateRequest()));
+    }
+
+    [Fact]
+    public async Task AgentRuntime_MalformedCredential_Unauthenticated()
+    {
+        await using var agent = host.Agent("wdn1.a.not-a-real-token");
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => agent.OpenSessionAsync(Client.WardenModel.Intent("task"), []));
+    }
+
+    [Fact]
+    public async Task AgentRuntime_OperatorKey_Unauthenticated()
+    {
+        // The root operator key is not an agent credential: it opens no sessions.
+        await using var agent = host.Agent(host.OperatorKey);
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => agent.OpenSessionAsync(Client.WardenModel.Intent("task"), []));
+    }
+
+    [Fact]
+    public async Task AgentRuntime_EvaluateStreamWithoutCredentials_Unauthenticated()
+    {
+        using var channel = host.Channel();
+        var client = new AgentRuntime.AgentRuntimeClient(channel);
+        using var call = client.EvaluateStream();
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await call.ResponseStream.MoveNext());
+    }
+}

@@ -1,0 +1,230 @@
+using Microsoft.Data.Sqlite;
+using Warden.Lineage.Chain;
+using Warden.Lineage.Logs;
+using Warden.Lineage.Logs.Sqlite;
+using Warden.Lineage.Query;
+using Warden.Lineage.Records;
+using Warden.Lineage.Tests.Support;
+using Warden.Lineage.Verification;
+
+namespace Warden.Lineage.Tests.Logs;
+
+public sealed class SqliteLineageLogTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private SqliteLineageLog Open() => SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path });
+
+    [Fact]
+    public async Task Open_DataDirectory_UsesItsOwnFileInWalMode()
+    {
+        await using var log = Open();
+
+        Assert.Equal(_dir.File("lineage.db"), log.FilePath);
+        await using var connection = new SqliteConnection($"Data Source={log.FilePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_ManyConcurrentDurableAppenders_EveryAwaitedRecordIsOnDiskAfterReopen()
+    {
+        const int appenders = 64;
+        const int perAppender = 40;
+        var acknowledged = new List<LineageRecord>();
+        int batches;
+        await using (var log = Open())
+        {
+            var counting = new ControlledLog(log);
+            await using var writer = new LineageWriter(counting);
+            var tasks = Enumerable.Range(0, appenders).Select(async a =>
+            {
+                var mine = new List<LineageRecord>();
+                for (var i = 0; i < perAppender; i++)
+                {
+                    var tenant = a % 3 == 0 ? "globex" : "acme";
+                    mine.Add((await writer.AppendAsync(Events.Decision(tenant, (a * 1000) + i, session: $"s-{a}"))).Record!);
+                }
+
+                return mine;
+            });
+            foreach (var mine in await Task.WhenAll(tasks))
+            {
+                acknowledged.AddRange(mine);
+            }
+
+            batches = counting.CommittedBatchSizes.Count;
+        }
+
+        // Reopen from the file alone: every acknowledged record must be there, byte for byte.
+        await using var reopened = Open();
+        foreach (var tenant in new[] { "acme", "globex" })
+        {
+            var stored = (await reopened.ReadAsync(tenant, 1).ToListAsync()).ToDictionary(r => r.Sequence);
+            var mine = acknowledged.Where(r => r.TenantId == tenant).ToList();
+            Assert.Equal(mine.Count, stored.Count);
+            foreach (var record in mine)
+            {
+                Assert.Equal(LineageRecordSerializer.Serialize(record), LineageRecordSerializer.Serialize(stored[record.Sequence]));
+            }
+
+            Assert.True((await LineageVerifier.VerifyAsync(reopened, tenant)).IsIntact);
+        }
+
+        Assert.Equal(appenders * perAppender, acknowledged.Count);
+        Assert.True(batches < acknowledged.Count, $"group commit expected fewer transactions than records, got {batches}");
+    }
+
+    [Fact]
+    public async Task Writer_CrashWithRecordsQueued_ResumesFromTheLastDurableRecord()
+    {
+        var log = Open();
+        var controlled = new ControlledLog(log);
+        var crashed = new LineageWriter(controlled);
+        LineageRecord lastDurable = null!;
+        for (var i = 0; i < 10; i++)
+        {
+            lastDurable = (await crashed.AppendAsync(Events.Decision("acme", i))).Record!;
+        }
+
+        // The "crash": commits hang, more appends are queued, and the writer is abandoned without flush or dispose.
+        controlled.Close();
+        var lost = Enumerable.Range(10, 5).Select(i => crashed.AppendAsync(Events.Decision("acme", i)).AsTask()).ToList();
+        await controlled.Entered;
+
+        await using (var reopened = Open())
+        {
+            await using var writer = new LineageWriter(reopened);
+            var next = (await writer.AppendAsync(Events.Decision("acme", 100))).Record!;
+
+            Assert.Equal(lastDurable.Sequence + 1, next.Sequence);
+            Assert.Equal(lastDurable.Hash, next.PreviousHash);
+            Assert.True((await LineageVerifier.VerifyAsync(reopened, "acme")).IsIntact);
+        }
+
+        // Let the abandoned writer die: its queued appends were never acknowledged, and now fail.
+        controlled.FailNext = new IOException("process is gone");
+        controlled.Release();
+        foreach (var task in lost)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => task);
+        }
+
+        await crashed.DisposeAsync();
+        await log.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AppendAsync_DuplicateSequence_ThrowsConflictAndWritesNothingOfTheBatch()
+    {
+        await using var log = Open();
+        await using (var writer = new LineageWriter(log))
+        {
+            await writer.AppendAsync(Events.Decision("acme", 1));
+        }
+
+        var existing = (await log.ReadLastAsync("acme"))!;
+        var fresh = new LineageRecord
+        {
+            Sequence = 1,
+            Event = Events.Decision("globex", 1),
+            PreviousHash = LineageHash.Zero,
+            Hash = LineageRecordSerializer.ComputeHash(1, Events.Decision("globex", 1), LineageHash.Zero),
+        };
+
+        await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync([fresh, existing]));
+        Assert.Null(await log.ReadLastAsync("globex"));
+        Assert.Equal(existing.Hash, (await log.ReadHeadAsync("acme"))!.Value.Hash);
+    }
+
+    [Fact]
+    public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder()
+    {
+        await using var log = Open();
+        var all = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            all.Add((await writer.AppendAsync(Events.SessionOpened("acme", "s-a", "agent-1", 0))).Record!);
+            for (var i = 1; i <= 30; i++)
+            {
+                var evt = Events.Decision(
+                    "acme",
+                    i,
+                    session: i % 2 == 0 ? "s-a" : "s-b",
+                    agent: i % 3 == 0 ? "agent-3" : "agent-1",
+                    decision: i % 4 == 0 ? LineageDecision.Deny : LineageDecision.Allow);
+                all.Add((await writer.AppendAsync(evt)).Record!);
+            }
+
+            await writer.AppendAsync(Events.Decision("globex", 1, session: "s-a"));
+        }
+
+        async Task Check(LineageQuery query, Func<LineageRecord, bool> expected)
+        {
+            var got = await log.QueryAsync(query).ToListAsync();
+            Assert.Equal(all.Where(expected).Select(r => r.Sequence), got.Select(r => r.Sequence));
+        }
+
+        await Check(new LineageQuery { TenantId = "acme", SessionId = "s-a" }, r => r.Event.SessionId == "s-a");
+        await Check(new LineageQuery { TenantId = "acme", AgentId = "agent-3" }, r => r.Event.AgentId == "agent-3");
+        await Check(new LineageQuery { TenantId = "acme", Resource = "Table::\"t2\"" }, r => r.Event.Resource == "Table::\"t2\"");
+        await Check(new LineageQuery { TenantId = "acme", Decision = LineageDecision.Deny }, r => r.Event.Decision == LineageDecision.Deny);
+        await Check(new LineageQuery { TenantId = "acme", Kind = LineageEventKind.SessionOpened }, r => r.Event.Kind == LineageEventKind.SessionOpened);
+        await Check(
+            new LineageQuery { TenantId = "acme", From = Events.Start.AddMilliseconds(10), To = Events.Start.AddMilliseconds(20) },
+            r => r.Event.OccurredAt >= Events.Start.AddMilliseconds(10) && r.Event.OccurredAt < Events.Start.AddMilliseconds(20));
+        await Check(
+            new LineageQuery { TenantId = "acme", SessionId = "s-a", Decision = LineageDecision.Deny, AgentId = "agent-3" },
+            r => r.Event.SessionId == "s-a" && r.Event.Decision == LineageDecision.Deny && r.Event.AgentId == "agent-3");
+        await Check(new LineageQuery { TenantId = "acme", AfterSequence = 25 }, r => r.Sequence > 25);
+        await Check(new LineageQuery { TenantId = "acme", AfterSequence = 5, UpToSequence = 9 }, r => r.Sequence is > 5 and <= 9);
+
+        var page = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-b", Limit = 4 }).ToListAsync();
+        var nextPage = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-b", Limit = 4, AfterSequence = page[^1].Sequence }).ToListAsync();
+        Assert.Equal([2L, 4, 6, 8], page.Select(r => r.Sequence));
+        Assert.Equal([10L, 12, 14, 16], nextPage.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task QueryAsync_TamperedIndexColumn_CannotMakeARecordMatch()
+    {
+        await using var log = Open();
+        await using (var writer = new LineageWriter(log))
+        {
+            await writer.AppendAsync(Events.Decision("acme", 1, session: "s-a"));
+            await writer.AppendAsync(Events.Decision("acme", 2, session: "s-b"));
+        }
+
+        await Sql(log.FilePath, "UPDATE lineage_records SET session = 's-a' WHERE seq = 2;");
+
+        var got = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-a" }).ToListAsync();
+        Assert.Equal([1L], got.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task QueryAsync_InvalidQuery_ThrowsArgumentExceptionNamingTheField()
+    {
+        await using var log = Open();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await log.QueryAsync(new LineageQuery { TenantId = "acme", Limit = 0 }).ToListAsync());
+        Assert.Equal("Limit", error.ParamName);
+    }
+
+    internal static async Task Sql(string file, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using Warden.Testing;
+
+namespace Warden.Storage.Tests.Testing;
+
+/// <summary>The shared test support other test projects rely on.</summary>
+public sealed class TestSupportTests
+{
+    [Fact]
+    public void RepositoryPaths_Root_IsTheFolderWithSiloSln()
+    {
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "Silo.sln")));
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.NodeTools, "package.json")));
+    }
+
+    [Fact]
+    public void FreePort_Next_ReturnsDistinctPortsThatCanBeBound()
+    {
+        var ports = FreePort.Next(8);
+
+        Assert.Equal(8, ports.Distinct().Count());
+        foreach (var port in ports)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+        }
+    }
+
+    [Fact]
+    public void TempDirectory_Dispose_RemovesItWithItsContents()
+    {
+        var directory = TempDirectory.Create("support");
+        File.WriteAllText(directory.Combine("file.txt"), "x");
+        Directory.CreateDirectory(directory.Combine("nested"));
+
+        directory.Dispose();
+
+        Assert.False(Directory.Exists(directory.Path));
+    }
+
+    [Fact]
+    public void TempDirectory_Create_GivesEachCallerAFreshEmptyFolder()
+    {
+        using var first = TempDirectory.Create("support");
+        using var second = TempDirectory.Create("support");
+
+        Assert.NotEqual(first.Path, second.Path);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(first.Path));
+    }
+}
