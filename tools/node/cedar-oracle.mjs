@@ -12,7 +12,9 @@
 //        {"id":"c1","i":1,"parsed":true,"ok":false,"failure":"<why the request/entities were refused>"}
 //        {"id":"c1","i":0,"parsed":false,"failure":"<parse error>"}            (every request of a case that does not parse)
 //        {"id":"c2","i":0,"parsed":true|false,"failure":...}
-//        {"id":"c3","i":0,"parsed":true,"valid":false,"invalid":["policy1"],"messages":[...]}   (strict mode)
+//        {"id":"c3","i":0,"parsed":true,"valid":false,"invalid":["policy1"],"messages":[...],
+//         "noApplicableAction":["policy2"],"warnings":[...]}   (strict mode; noApplicableAction: error-free policies
+//         warned that no action in the scope applies)
 //        {"id":"c3","i":0,"parsed":false,"failure":"<schema or policy parse error>"}
 //        {"id":"c4","i":0,"version":"4.13.0","lang":"4.5"}
 //   Anything the oracle itself cannot handle (bad JSON, a wasm panic) is reported as {"id":…,"i":…,"oracleError":"…"}
@@ -105,6 +107,8 @@ function parse(c) {
     : { id: c.id, i: 0, parsed: false, failure: messages(p.errors).join('; ') });
 }
 
+const NO_APPLICABLE_ACTION = /unable to find an applicable action given the policy scope constraints/;
+
 function validate(c) {
   const v = cedar.validate({
     schema: c.schema,
@@ -116,13 +120,21 @@ function validate(c) {
     emit({ id: c.id, i: 0, parsed: false, failure: messages(v.errors).join('; ') });
     return;
   }
+  const invalid = [...new Set(v.validationErrors.map((e) => e.policyId))].sort();
+  const warnings = v.validationWarnings ?? [];
   emit({
     id: c.id,
     i: 0,
     parsed: true,
     valid: v.validationErrors.length === 0,
-    invalid: [...new Set(v.validationErrors.map((e) => e.policyId))].sort(),
+    invalid,
     messages: v.validationErrors.map((e) => `${e.policyId}: ${e.error.message}`),
+    // Policies without errors that Cedar 4.13 warns no action in their scope applies to (older Cedar, like the
+    // packed corpus and Warden, reports that as an error: see docs/cedar-differential.md).
+    noApplicableAction: [...new Set(warnings
+      .filter((w) => !invalid.includes(w.policyId) && NO_APPLICABLE_ACTION.test(w.error.message))
+      .map((w) => w.policyId))].sort(),
+    warnings: warnings.map((w) => `${w.policyId}: ${w.error.message}`),
   });
 }
 

@@ -21,6 +21,7 @@ namespace Warden.Policy.Json;
 internal sealed class CedarJsonReader
 {
     private readonly List<PathSegment> _path = [];
+    private Dictionary<string, HashSet<string>>? _ancestorTypes;
 
     private CedarJsonReader(ISchemaShapes? schema)
     {
@@ -41,12 +42,17 @@ internal sealed class CedarJsonReader
         }
 
         var entities = new List<Entity>();
+        var dataActions = new List<(Entity Action, int Index)>();
         var index = 0;
         foreach (var item in root.EnumerateArray())
         {
             _path.Add(PathSegment.At(index));
             var entity = ReadEntity(item);
-            if (entity is not null)
+            if (Schema is not null && entity.Uid.IsAction)
+            {
+                dataActions.Add((entity, index));
+            }
+            else
             {
                 entities.Add(entity);
             }
@@ -57,6 +63,8 @@ internal sealed class CedarJsonReader
 
         if (Schema is not null)
         {
+            CheckActionsMatchSchema(dataActions);
+
             // The schema's actions are entities too, with their groups as parents; they replace any
             // action the data also lists, so the hierarchy is the schema's.
             foreach (var action in Schema.Actions)
@@ -102,7 +110,104 @@ internal sealed class CedarJsonReader
     public CedarValue ReadValue(JsonElement element, CedarType? expected) =>
         expected is null ? ReadUntyped(element, 0) : ReadTyped(element, expected, 0);
 
-    private Entity? ReadEntity(JsonElement item)
+    // Cedar compares an action entity the data lists with the schema's declaration of it (same attributes, none,
+    // and the same ancestors once the data's own action hierarchy is closed transitively) and refuses a mismatch;
+    // a matching one is then replaced by the schema's, so the hierarchy is always the schema's.
+    private void CheckActionsMatchSchema(List<(Entity Action, int Index)> dataActions)
+    {
+        if (dataActions.Count == 0)
+        {
+            return;
+        }
+
+        var byUid = new Dictionary<EntityUid, Entity>();
+        foreach (var (action, index) in dataActions)
+        {
+            if (byUid.TryGetValue(action.Uid, out var earlier))
+            {
+                if (!earlier.ContentEquals(action))
+                {
+                    _path.Add(PathSegment.At(index));
+                    throw Error($"duplicate entity entry `{action.Uid}`");
+                }
+
+                continue;
+            }
+
+            byUid.Add(action.Uid, action);
+        }
+
+        foreach (var (action, index) in dataActions)
+        {
+            if (action.Attributes.Count != 0
+                || !Closure(action.Uid, uid => byUid.TryGetValue(uid, out var e) ? e.Parents : [])
+                    .SetEquals(Closure(action.Uid, uid => Schema!.FindAction(uid.Type, uid.Id)?.MemberOf.Select(m => NewUid(m.Type, m.Id)) ?? [])))
+            {
+                _path.Add(PathSegment.At(index));
+                throw Error($"definition of action `{action.Uid}` does not match its schema declaration");
+            }
+        }
+    }
+
+    // Every uid reachable from `start` through `parents`, excluding `start` unless a cycle leads back to it.
+    private static HashSet<EntityUid> Closure(EntityUid start, Func<EntityUid, IEnumerable<EntityUid>> parents)
+    {
+        var seen = new HashSet<EntityUid>();
+        var pending = new Stack<EntityUid>();
+        pending.Push(start);
+        while (pending.Count > 0)
+        {
+            foreach (var parent in parents(pending.Pop()))
+            {
+                if (seen.Add(parent))
+                {
+                    pending.Push(parent);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    // The entity types an entity of `type` may have as ancestors: the transitive closure of the schema's
+    // `in [...]` declarations. Cedar checks every parent's type against this set, not against the direct list.
+    private HashSet<string> AllowedAncestorTypes(EntityShape shape)
+    {
+        _ancestorTypes ??= new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        if (_ancestorTypes.TryGetValue(shape.Name, out var cached))
+        {
+            return cached;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(shape.MemberOfTypes);
+        while (pending.Count > 0)
+        {
+            var type = pending.Pop();
+            if (seen.Add(type) && Schema!.FindEntityType(type) is { } parentShape)
+            {
+                foreach (var next in parentShape.MemberOfTypes)
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        _ancestorTypes[shape.Name] = seen;
+        return seen;
+    }
+
+    // With a schema, a reference to an enumerated entity type must name one of its declared ids, wherever it
+    // appears (the entity itself, a parent, an attribute, a tag, a set element, a record field, the context).
+    private void CheckEnumReference(EntityUid uid)
+    {
+        if (Schema?.FindEntityType(uid.Type) is { EnumIds: { } ids } && !ids.Contains(uid.Id))
+        {
+            throw Error($"entity `{uid}` is of an enumerated entity type, but `{uid.Id}` is not one of its declared ids");
+        }
+    }
+
+    private Entity ReadEntity(JsonElement item)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -150,7 +255,15 @@ internal sealed class CedarJsonReader
         {
             _path.Add(PathSegment.Named("parents"));
             _path.Add(PathSegment.At(p));
-            parents.Add(ReadEntityUid(parentElement));
+            var parent = ReadEntityUid(parentElement);
+
+            // Cedar refuses this with or without a schema: actions form their own hierarchy.
+            if (uid.IsAction && !parent.IsAction)
+            {
+                throw Error($"action `{uid}` has a non-action parent `{parent}`");
+            }
+
+            parents.Add(parent);
             _path.RemoveRange(_path.Count - 2, 2);
             p++;
         }
@@ -177,9 +290,8 @@ internal sealed class CedarJsonReader
                 throw Error($"action `{uid}` is not declared in the schema");
             }
 
-            // Declared actions come from the schema (added after reading all entities).
-            _ = Read("attrs", () => ReadUntypedRecord(attrsElement.Value, 1));
-            return null;
+            // Read untyped, as Cedar does; compared with the schema's declaration once every entity is read.
+            return new Entity(uid, Read("attrs", () => ReadUntypedRecord(attrsElement.Value, 1)).AsRecord(), parents, ReadUntypedTags(tagsElement));
         }
 
         var shape = Schema.FindEntityType(uid.Type) ?? throw Error($"entity `{uid}` has type `{uid.Type}`, which is not declared in the schema");
@@ -188,9 +300,11 @@ internal sealed class CedarJsonReader
             throw Error($"entity `{uid}` is not one of the enumerated ids of `{uid.Type}`");
         }
 
+        var allowed = AllowedAncestorTypes(shape);
         foreach (var parent in parents)
         {
-            if (!shape.MemberOfTypes.Contains(parent.Type))
+            CheckEnumReference(parent);
+            if (!allowed.Contains(parent.Type))
             {
                 throw Error($"`{uid}` is not allowed to have an ancestor of type `{parent.Type}` according to the schema");
             }
@@ -259,6 +373,7 @@ internal sealed class CedarJsonReader
             case JsonValueKind.Object:
                 if (TryEntityEscape(element, out var uid))
                 {
+                    CheckEnumReference(uid);
                     return CedarValue.FromEntity(uid);
                 }
 
@@ -314,6 +429,7 @@ internal sealed class CedarJsonReader
                         throw Error($"expected an entity of type `{entityType.Name}`, found `{uid}`");
                     }
 
+                    CheckEnumReference(uid);
                     return CedarValue.FromEntity(uid);
                 }
 

@@ -1,12 +1,14 @@
 using Warden.Policy.Tests.Differential.Generation;
+using Warden.Policy.Schemas;
 using Warden.Policy.Tests.Differential.Oracle;
+using Warden.Policy.Validation;
 
 namespace Warden.Policy.Tests.Differential;
 
 /// <summary>
-/// Disagreements the random campaigns found, shrunk to minimal repros and pinned here against the live oracle.
-/// Each fails until the engine is fixed (they are not skipped: a known disagreement is a failing test).
-/// The list, with status and likely cause, is in docs/cedar-differential.md.
+/// Disagreements the random campaigns found, shrunk to minimal repros and pinned here against the live oracle: each
+/// now asserts agreement (the engine was fixed) or, for the one version difference, pins both sides. The list, with
+/// the cause and the fix, is in docs/cedar-differential.md.
 /// </summary>
 [Collection(CedarOracleCollection.Name)]
 public sealed class KnownDisagreementTests
@@ -37,20 +39,50 @@ public sealed class KnownDisagreementTests
     }
 
     [Fact]
-    public void Validation_NoActionAppliesToTheScope_IsAWarningNotAnError()
+    public void Validation_NoActionAppliesToTheScope_ErrorInWardenWarningInCedarWasm413()
     {
-        // cedar-wasm 4.13: valid, with the warnings "unable to find an applicable action given the policy scope
-        // constraints" and "policy is impossible". Warden: error InvalidActionApplication. (The packed corpus, made by
-        // an older Cedar, expects shouldValidate=false for 21 such tests; cedar-wasm 4.13 validates all 21.)
+        // The one documented version difference (docs/cedar-differential.md, disagreement 2): the packed corpus, made by
+        // an older Cedar, expects shouldValidate=false for such policies and Warden follows it (InvalidActionApplication);
+        // cedar-wasm 4.13 validates them with the warning "unable to find an applicable action given the policy scope
+        // constraints". Both sides are pinned here, so a change on either side fails this test.
+        const string schemaText = "entity User; action read;";
+        const string policy = "permit(principal, action, resource);";
+        var error = Assert.Single(Validator.Validate(Schema.Parse(schemaText), PolicySet.Parse(policy)).Errors);
+        Assert.Equal(ValidationErrorKind.InvalidActionApplication, error.Kind);
+        Assert.Equal("policy0", error.PolicyId);
+
+        var c = new DiffCase("no-applicable-action", [], [], [], RawPolicies: policy, Schema: [schemaText], ValidateOnly: true);
+        var answer = _fixture.Send([c.ToOracleJson()], _ => 1)[0][0];
+        var cedar = Outcome.FromOracle(answer);
+        Assert.Equal("valid", cedar.Decision);
+        Assert.Equal(["policy0"], cedar.VersionDifference);
+        Assert.Contains(
+            (answer["warnings"] as System.Text.Json.Nodes.JsonArray ?? []).Select(w => w!.GetValue<string>()),
+            w => w.StartsWith("policy0: ", StringComparison.Ordinal) && w.Contains("unable to find an applicable action", StringComparison.Ordinal));
+
+        // The suite accepts exactly this difference and nothing more.
+        var ours = WardenEngine.Evaluate(c)[0];
+        Assert.Equal(["policy0"], ours.VersionDifference);
+        Assert.True(ours.SameAs(cedar), ours.Summary() + " / " + cedar.Summary());
+        Assert.False((ours with { NoApplicableAction = [] }).SameAs(cedar));
+        Assert.False(ours.SameAs(cedar with { NoApplicableAction = [] }));
+    }
+
+    [Fact]
+    public void Validation_NoActionAppliesAndAnotherError_InvalidOnBothSides()
+    {
+        // With a second error (an undeclared entity type) the policy is invalid for cedar-wasm too: not the version
+        // difference, an ordinary agreement.
         var c = new DiffCase(
-            "no-applicable-action",
+            "no-applicable-action-and-unknown-type",
             [],
             [],
             [],
-            RawPolicies: "permit(principal, action, resource);",
+            RawPolicies: "permit(principal, action, resource) when { principal is Nope };",
             Schema: ["entity User;", "action read;"],
             ValidateOnly: true);
 
+        Assert.Empty(WardenEngine.Evaluate(c)[0].VersionDifference);
         AssertAgrees(c);
     }
 

@@ -13,14 +13,31 @@ namespace Warden.Policy.Tests.Differential;
 /// <param name="Errors">The erroring policy ids, sorted.</param>
 /// <param name="Detail">Messages for the reader (never compared).</param>
 /// <param name="Crashed">The engine threw something other than its documented errors (always a bug).</param>
-internal sealed record Outcome(bool Parsed, bool Accepted, string Decision, string[] Reasons, string[] Errors, string Detail, bool Crashed = false)
+/// <param name="NoApplicableAction">
+/// Validation only: the policies hit by the one documented version difference, sorted. For Warden, the policies whose
+/// only error is "no action in the scope applies" (<c>InvalidActionApplication</c>, as in the packed corpus made by an
+/// older Cedar); for cedar-wasm 4.13, the policies without errors that it warns the same about. Null when none.
+/// </param>
+internal sealed record Outcome(bool Parsed, bool Accepted, string Decision, string[] Reasons, string[] Errors, string Detail, bool Crashed = false, string[]? NoApplicableAction = null)
 {
-    /// <summary>True when the two answers agree on everything compared.</summary>
-    public bool SameAs(Outcome other) =>
-        !Crashed && !other.Crashed
-        && Parsed == other.Parsed
-        && (!Parsed || (Accepted == other.Accepted
-            && (!Accepted || (Decision == other.Decision && Reasons.SequenceEqual(other.Reasons) && Errors.SequenceEqual(other.Errors)))));
+    /// <summary>The policies hit by the documented version difference (empty unless validation).</summary>
+    public string[] VersionDifference => NoApplicableAction ?? [];
+
+    /// <summary>
+    /// True when Warden's answer (this) and cedar-wasm's (<paramref name="cedar"/>) agree on everything compared. For
+    /// validation, a policy Warden refuses only because no action in its scope applies must be exactly a policy
+    /// cedar-wasm 4.13 validates with that warning (docs/cedar-differential.md, disagreement 2); every other policy
+    /// must be valid or invalid on both sides.
+    /// </summary>
+    public bool SameAs(Outcome cedar) =>
+        !Crashed && !cedar.Crashed
+        && Parsed == cedar.Parsed
+        && (!Parsed || (Accepted == cedar.Accepted
+            && (!Accepted || (IsValidation
+                ? VersionDifference.SequenceEqual(cedar.VersionDifference) && Errors.Except(VersionDifference).SequenceEqual(cedar.Errors)
+                : Decision == cedar.Decision && Reasons.SequenceEqual(cedar.Reasons) && Errors.SequenceEqual(cedar.Errors)))));
+
+    private bool IsValidation => Decision is "valid" or "invalid";
 
     /// <summary>The compared part, for messages.</summary>
     public string Summary() => Crashed
@@ -45,7 +62,8 @@ internal sealed record Outcome(bool Parsed, bool Accepted, string Decision, stri
         {
             var invalid = (answer["invalid"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
             var why = string.Join("; ", (answer["messages"] as JsonArray ?? []).Select(n => n!.GetValue<string>()));
-            return new Outcome(true, true, valid.GetValue<bool>() ? "valid" : "invalid", [], invalid, why);
+            var noAction = (answer["noApplicableAction"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+            return new Outcome(true, true, valid.GetValue<bool>() ? "valid" : "invalid", [], invalid, why, NoApplicableAction: noAction);
         }
 
         if (answer["ok"]?.GetValue<bool>() != true)

@@ -27,6 +27,9 @@ internal sealed class Stats
 
     public int Invalid { get; private set; }
 
+    /// <summary>Policies cedar-wasm 4.13 validates with the "no applicable action" warning (an error in Warden and the corpus).</summary>
+    public int NoApplicableAction { get; private set; }
+
     /// <summary>Counts one case's answers.</summary>
     public void Add(IReadOnlyList<Outcome> answers)
     {
@@ -53,6 +56,7 @@ internal sealed class Stats
             if (a.Decision is "valid" or "invalid")
             {
                 _ = a.Decision == "valid" ? Valid++ : Invalid++;
+                NoApplicableAction += a.VersionDifference.Length;
                 continue;
             }
 
@@ -83,5 +87,8 @@ internal sealed class Stats
         $"{Cases} cases ({Unparsed} not parsing), {Requests} requests: {Allows} allow, {ForbidDenies} deny by forbid, " +
         $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies " +
         $"({DeterminingPolicies} determining and {ErroringPolicies} erroring policy verdicts)" +
-        (Valid + Invalid > 0 ? $", {Valid} valid, {Invalid} invalid" : "");
+        (Valid + Invalid > 0
+            ? $", {Valid} valid, {Invalid} invalid, {NoApplicableAction} policies warned \"no applicable action\" by cedar-wasm 4.13 " +
+              "(an error in Warden and the corpus: the documented version difference, required on both sides)"
+            : "");
 }

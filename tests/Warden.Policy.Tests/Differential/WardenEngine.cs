@@ -142,13 +142,20 @@ internal static class WardenEngine
         }
 
         var result = Validator.Validate(schema, policies);
+        var noApplicableAction = result.Errors
+            .GroupBy(e => e.PolicyId)
+            .Where(g => g.All(e => e.Kind == ValidationErrorKind.InvalidActionApplication))
+            .Select(g => g.Key)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         return new Outcome(
             true,
             true,
             result.Passed ? "valid" : "invalid",
             [],
             [.. result.Errors.Select(e => e.PolicyId).Distinct().Order(StringComparer.Ordinal)],
-            string.Join("; ", result.Errors.Select(e => e.ToString())));
+            string.Join("; ", result.Errors.Select(e => e.ToString())),
+            NoApplicableAction: noApplicableAction);
     }
 
     private static Outcome Unparsed(string why) => new(false, false, "", [], [], why);
