@@ -9,7 +9,8 @@ namespace Warden.Policy.Validation;
 /// Checks that entity data conforms to a schema, as Cedar does for entities read with a schema: each entity's type
 /// is declared (an enumerated type's entity uses a listed id and has no attributes, parents or tags), its
 /// attributes and tags have the declared types, and its parents are of types the schema allows as ancestors. An
-/// action entity must be a declared action with no attributes or tags whose parents are its declared groups.
+/// action entity must be a declared action with no attributes or tags whose ancestors (its parents, closed through
+/// the other action entities given) are exactly the groups the schema puts it in.
 /// </summary>
 public static class EntityValidator
 {
@@ -23,13 +24,23 @@ public static class EntityValidator
         ArgumentNullException.ThrowIfNull(entities);
         var violations = ImmutableArray.CreateBuilder<SchemaViolation>();
         var ancestorTypes = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var entity in entities)
+        var list = entities as IReadOnlyCollection<Entity> ?? [.. entities];
+        var actions = new Dictionary<EntityUid, Entity>();
+        foreach (var entity in list)
+        {
+            if (entity.Uid.IsAction)
+            {
+                actions.TryAdd(entity.Uid, entity);
+            }
+        }
+
+        foreach (var entity in list)
         {
             var subject = entity.Uid.ToString();
             var problems = new List<string>();
             if (entity.Uid.IsAction)
             {
-                CheckAction(schema, entity, problems);
+                CheckAction(schema, entity, actions, problems);
             }
             else if (schema.GetEntityType(entity.Uid.Type) is not { } type)
             {
@@ -88,7 +99,7 @@ public static class EntityValidator
         }
     }
 
-    private static void CheckAction(Schema schema, Entity entity, List<string> problems)
+    private static void CheckAction(Schema schema, Entity entity, Dictionary<EntityUid, Entity> actions, List<string> problems)
     {
         if (schema.GetAction(entity.Uid.Type, entity.Uid.Id) is not { } action)
         {
@@ -101,12 +112,25 @@ public static class EntityValidator
             problems.Add("an action entity cannot have attributes or tags");
         }
 
-        foreach (var parent in entity.Parents)
+        // As Cedar does: the action's ancestors in the data (its parents, closed transitively through the other
+        // action entities given) must be exactly the groups the schema puts it in, directly or not.
+        var ancestors = new HashSet<(string Type, string Id)>();
+        var pending = new Stack<EntityUid>(entity.Parents);
+        while (pending.Count > 0)
         {
-            if (!action.Ancestors.Contains((parent.Type, parent.Id)))
+            var parent = pending.Pop();
+            if (ancestors.Add((parent.Type, parent.Id)) && actions.TryGetValue(parent, out var group))
             {
-                problems.Add($"parent `{parent}` is not one of the action's declared groups");
+                foreach (var next in group.Parents)
+                {
+                    pending.Push(next);
+                }
             }
+        }
+
+        if (!action.Ancestors.SetEquals(ancestors))
+        {
+            problems.Add("the action's groups in the data do not match its schema declaration");
         }
     }
 

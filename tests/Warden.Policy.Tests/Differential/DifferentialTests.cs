@@ -83,6 +83,20 @@ public sealed class DifferentialTests
         Assert.True(stats.Valid > stats.Cases / 20, stats.ToString());
         Assert.True(stats.Invalid > stats.Cases / 20, stats.ToString());
         Assert.True(stats.Unparsed < stats.Cases / 4, stats.ToString());
+
+        // The documented version difference must keep being reached (and required on both sides), not avoided.
+        Assert.True(stats.NoApplicableAction > 0, stats.ToString());
+    }
+
+    [Fact]
+    public void ValidationFixedSchema_RandomConditions_AgreeWithCedarWasm()
+    {
+        var stats = Campaign("fixed-schema", DiffSettings.FixedSchemaValidationCases, CaseGenerator.GenerateFixedSchemaValidation);
+
+        // About half the policies must fail validation, or agreement would say little about the type checker.
+        var policies = stats.Cases * CaseGenerator.FixedSchemaPolicies;
+        Assert.True(stats.Unparsed == 0, stats.ToString());
+        Assert.InRange(stats.InvalidPolicies, policies / 5, policies * 4 / 5);
     }
 
     public static TheoryData<int> TrickyPolicyIndexes()

@@ -27,6 +27,9 @@ internal sealed class Stats
 
     public int Invalid { get; private set; }
 
+    /// <summary>Policies cedar-wasm finds invalid, over all validation cases.</summary>
+    public int InvalidPolicies { get; private set; }
+
     /// <summary>Policies cedar-wasm 4.13 validates with the "no applicable action" warning (an error in Warden and the corpus).</summary>
     public int NoApplicableAction { get; private set; }
 
@@ -57,6 +60,7 @@ internal sealed class Stats
             {
                 _ = a.Decision == "valid" ? Valid++ : Invalid++;
                 NoApplicableAction += a.VersionDifference.Length;
+                InvalidPolicies += a.Errors.Length;
                 continue;
             }
 
@@ -88,7 +92,7 @@ internal sealed class Stats
         $"{DefaultDenies} default deny, {Refused} refused, {WithErrors} with erroring policies " +
         $"({DeterminingPolicies} determining and {ErroringPolicies} erroring policy verdicts)" +
         (Valid + Invalid > 0
-            ? $", {Valid} valid, {Invalid} invalid, {NoApplicableAction} policies warned \"no applicable action\" by cedar-wasm 4.13 " +
+            ? $", {Valid} valid, {Invalid} invalid ({InvalidPolicies} invalid policies), {NoApplicableAction} policies warned \"no applicable action\" by cedar-wasm 4.13 " +
               "(an error in Warden and the corpus: the documented version difference, required on both sides)"
             : "");
 }

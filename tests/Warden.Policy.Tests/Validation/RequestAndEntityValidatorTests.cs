@@ -170,7 +170,17 @@ public sealed class RequestAndEntityValidatorTests
         Assert.Contains(violations, v => v.Subject == "Group::\"g\"" && v.Message.Contains("cannot have tags", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Subject == "Color::\"Red\"" && v.Message.Contains("enumerated type", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Subject == "Action::\"view\"" && v.Message.Contains("attributes or tags", StringComparison.Ordinal));
-        Assert.Contains(violations, v => v.Subject == "Action::\"view\"" && v.Message.Contains("not one of the action's declared groups", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.Subject == "Action::\"view\"" && v.Message.Contains("do not match its schema declaration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateEntities_ActionWithoutItsDeclaredGroup_IsReported()
+    {
+        // Cedar compares an action entity's ancestors with the schema's: too few is a mismatch, like too many.
+        var violations = EntityValidator.Validate(ValidatorTests.Schema, [new Entity(View), new Entity(new EntityUid("Action", "read"))]);
+
+        var violation = Assert.Single(violations);
+        Assert.Equal("Action::\"view\"", violation.Subject);
     }
 
     [Fact]

@@ -39,6 +39,19 @@ internal sealed class CaseGenerator
         return new DiffCase(name, policies, [], [], Schema: schema, ValidateOnly: true);
     }
 
+    /// <summary>
+    /// The fixed-schema validation case for <paramref name="seed"/>: <see cref="FixedSchemaPolicies"/> policies with
+    /// random conditions over <see cref="Validation.ValidatorTests.SchemaText"/> (see <see cref="FixedSchemaConditions"/>).
+    /// </summary>
+    public static DiffCase GenerateFixedSchemaValidation(string name, int seed)
+    {
+        var text = new FixedSchemaConditions(new Random(seed)).Generate(FixedSchemaPolicies);
+        return new DiffCase(name, [], [], [], RawPolicies: text, Schema: [Validation.ValidatorTests.SchemaText], ValidateOnly: true);
+    }
+
+    /// <summary>Policies per fixed-schema validation case.</summary>
+    public const int FixedSchemaPolicies = 25;
+
     private DiffCase Case(string name)
     {
         var policies = Enumerable.Range(0, _rnd.Next(1, 6)).Select(_ => Policy()).ToArray();

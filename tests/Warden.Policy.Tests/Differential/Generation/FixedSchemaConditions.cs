@@ -1,20 +1,24 @@
 using System.Globalization;
 using System.Text;
 
-namespace Warden.Policy.Tests.Validation;
+using Warden.Policy.Tests.Validation;
+
+namespace Warden.Policy.Tests.Differential.Generation;
 
 /// <summary>
-/// Random policy conditions over <see cref="ValidatorTests.SchemaText"/>: a mix of well-typed code and near misses
-/// (optional attributes with and without guards, mixed types, empty sets, short-circuits, tags, the action
-/// hierarchy), so that validation outcomes split roughly evenly.
+/// Random policy conditions over one fixed, hand-written schema (<see cref="ValidatorTests.SchemaText"/>: extension
+/// attributes, nested optional records, tags, an enum, action groups): a mix of well-typed code and near misses
+/// (optional attributes with and without <c>has</c> guards, mixed types, empty sets, short-circuits, tags, the action
+/// hierarchy), so that strict validation outcomes split roughly evenly. This complements the random schemas of
+/// <see cref="SchemaGenerator"/> with deeper flow typing over a schema whose shape is known.
 /// </summary>
-internal sealed class RandomPolicies
+internal sealed class FixedSchemaConditions
 {
     private readonly Random _random;
 
-    public RandomPolicies(int seed)
+    public FixedSchemaConditions(Random random)
     {
-        _random = new Random(seed);
+        _random = random;
     }
 
     /// <summary>Policy text with <paramref name="count"/> policies, all with an unconstrained scope.</summary>
