@@ -40,7 +40,8 @@ internal sealed class InProcessHost : IAsyncDisposable
         var app = Program.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         var grpc = app.Services.GetRequiredService<BoundEndpoints>().Grpc;
-        var key = (await File.ReadAllTextAsync(Path.Combine(dataPath, "operator.key"))).Trim();
+        var keyFile = Path.Combine(dataPath, "operator.key");
+        var key = File.Exists(keyFile) ? (await File.ReadAllTextAsync(keyFile)).Trim() : string.Empty;
         return new InProcessHost(app, grpc, key);
     }
 
