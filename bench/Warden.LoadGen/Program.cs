@@ -13,67 +13,88 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-HostProcess? host = null;
-try
+if (options.Target is not null)
 {
-    Uri target;
-    string operatorKey;
-    if (options.Target is null)
-    {
-        host = await HostProcess.StartAsync(options.HostDll);
-        target = host.Grpc;
-        operatorKey = host.OperatorKey;
-        Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
-    }
-    else
-    {
-        target = options.Target;
-        operatorKey = options.OperatorKey ?? Environment.GetEnvironmentVariable("WARDEN_OPERATOR_KEY")
-            ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
-    }
+    return await RunAsync(options, null);
+}
 
-    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-    var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
-    var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
-    Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
-    Console.WriteLine(RunResult.Header);
-    for (var r = 0; r < options.Repeat; r++)
+// Each storage mode in turn, same workloads, one run: the figures compare side by side.
+foreach (var storage in options.Storage)
+{
+    Console.WriteLine($"== storage: {storage}");
+    var code = await RunAsync(options, storage);
+    if (code != 0)
     {
-        foreach (var mode in options.Modes)
+        return code;
+    }
+}
+
+return 0;
+
+static async Task<int> RunAsync(LoadOptions options, string? storage)
+{
+    HostProcess? host = null;
+    try
+    {
+        Uri target;
+        string operatorKey;
+        if (options.Target is null)
         {
-            switch (mode)
+            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded");
+            target = host.Grpc;
+            operatorKey = host.OperatorKey;
+            Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
+        }
+        else
+        {
+            target = options.Target;
+            operatorKey = options.OperatorKey ?? Environment.GetEnvironmentVariable("WARDEN_OPERATOR_KEY")
+                ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
+        }
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
+        var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
+        Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
+        Console.WriteLine(RunResult.Header);
+        for (var r = 0; r < options.Repeat; r++)
+        {
+            foreach (var mode in options.Modes)
             {
-                case "single":
-                    Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
-                    break;
-                case "unary":
-                case "stream":
-                    foreach (var agents in options.Agents)
-                    {
-                        Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
-                    }
+                switch (mode)
+                {
+                    case "single":
+                        Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
+                        break;
+                    case "unary":
+                    case "stream":
+                        foreach (var agents in options.Agents)
+                        {
+                            Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
+                        }
 
-                    break;
-                case "sessions":
-                    if (host is null)
-                    {
-                        throw new ArgumentException("the sessions mode measures the host process: use --start-host");
-                    }
+                        break;
+                    case "sessions":
+                        if (host is null)
+                        {
+                            throw new ArgumentException("the sessions mode measures the host process: use --start-host");
+                        }
 
-                    await SessionScaleWorkload.RunAsync(host, setup, options.Sessions);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown mode {mode}");
+                        await SessionScaleWorkload.RunAsync(host, setup, options.Sessions);
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown mode {mode}");
+                }
             }
         }
-    }
 
-    return 0;
-}
-finally
-{
-    if (host is not null)
+        return 0;
+    }
+    finally
     {
-        await host.DisposeAsync();
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
     }
 }

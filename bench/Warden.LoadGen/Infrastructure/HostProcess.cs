@@ -10,10 +10,12 @@ internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataPath;
+    private readonly AzuriteProcess? _azurite;
 
-    private HostProcess(Process process, Uri grpc, string dataPath, string operatorKey)
+    private HostProcess(Process process, Uri grpc, string dataPath, string operatorKey, AzuriteProcess? azurite)
     {
         _process = process;
+        _azurite = azurite;
         Grpc = grpc;
         _dataPath = dataPath;
         OperatorKey = operatorKey;
@@ -33,7 +35,8 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync(string? hostDll)
+    /// <summary>Starts the host on <paramref name="storage"/>: memory, embedded (SQLite in its data folder) or azure (a private Azurite).</summary>
+    public static async Task<HostProcess> StartAsync(string? hostDll, string storage)
     {
         var dll = hostDll ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Warden.Host", "bin",
 #if DEBUG
@@ -61,6 +64,30 @@ internal sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["DOTNET_gcServer"] = "0";
+        AzuriteProcess? azurite = null;
+        switch (storage)
+        {
+            case "memory":
+                start.ArgumentList.Add("--storage");
+                start.ArgumentList.Add("Memory");
+                start.ArgumentList.Add("--Warden:Storage:AllowMemory");
+                start.ArgumentList.Add("true");
+                break;
+            case "embedded":
+                break;
+            case "azure":
+                azurite = await AzuriteProcess.StartAsync();
+                start.ArgumentList.Add("--storage");
+                start.ArgumentList.Add("Azure");
+                start.ArgumentList.Add("--Warden:Cluster:ClusterId");
+                start.ArgumentList.Add("load" + Guid.NewGuid().ToString("N")[..8]);
+                // Environment, not the command line: a real connection string carries the account key.
+                start.Environment["Warden__Storage__ConnectionString"] = azurite.ConnectionString;
+                break;
+            default:
+                throw new ArgumentException($"unknown storage {storage}: memory, embedded or azure");
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the host");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
@@ -97,6 +124,11 @@ internal sealed class HostProcess : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 process.Kill(entireProcessTree: true);
+                if (azurite is not null)
+                {
+                    await azurite.DisposeAsync();
+                }
+
                 throw new TimeoutException("the host did not become healthy within 60 s");
             }
 
@@ -104,7 +136,7 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         var key = (await File.ReadAllTextAsync(Path.Combine(dataPath, "operator.key"))).Trim();
-        return new HostProcess(process, new Uri($"http://127.0.0.1:{grpcPort}"), dataPath, key);
+        return new HostProcess(process, new Uri($"http://127.0.0.1:{grpcPort}"), dataPath, key, azurite);
     }
 
     public async ValueTask DisposeAsync()
@@ -116,6 +148,11 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_dataPath, recursive: true);

@@ -25,15 +25,19 @@ internal sealed record LoadOptions
 
     public int Repeat { get; init; } = 1;
 
+    public IReadOnlyList<string> Storage { get; init; } = ["embedded"];
+
     public const string Usage = """
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
                               [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
-                              [--stream-depth 64] [--sessions 100000] [--repeat 1]
+                              [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
                               evaluate stream each with --stream-depth in flight; sessions: open --sessions sessions
                               and report the host's working set (needs --start-host)
+          --storage           with --start-host: memory, embedded (default; SQLite in the host's data folder) or
+                              azure (starts tools/node's Azurite); a list runs each in turn, side by side
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -55,11 +59,26 @@ internal sealed record LoadOptions
                 "--stream-depth" => options with { StreamDepth = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--sessions" => options with { Sessions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repeat" => options with { Repeat = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--storage" => options with { Storage = ParseStorage(Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
         return options;
+    }
+
+    private static string[] ParseStorage(string text)
+    {
+        var modes = text.Split(',', StringSplitOptions.TrimEntries);
+        foreach (var mode in modes)
+        {
+            if (mode is not ("memory" or "embedded" or "azure"))
+            {
+                throw new ArgumentException($"--storage: unknown mode '{mode}'; expected memory, embedded or azure");
+            }
+        }
+
+        return modes;
     }
 
     private static TimeSpan ParseDuration(string text) => text[^1] switch

@@ -10,6 +10,8 @@ public static class CommandLineSwitches
         ["--grpc-port"] = "Warden:GrpcPort",
         ["--http-port"] = "Warden:HttpPort",
         ["--data"] = "Warden:DataPath",
+        ["--data-path"] = "Warden:DataPath",
+        ["--storage"] = "Warden:Storage:Mode",
         ["--operator-key-file"] = "Warden:OperatorKeyFile",
         ["--silo-port"] = "Warden:Cluster:SiloPort",
         ["--gateway-port"] = "Warden:Cluster:GatewayPort",

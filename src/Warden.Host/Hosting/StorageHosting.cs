@@ -1,27 +1,56 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Warden.Storage;
+using Warden.Storage.Hosting;
+using Warden.Storage.Options;
+
 namespace Warden.Host.Hosting;
 
 /// <summary>
-/// The one place where the silo's storage is chosen: grain state (<c>warden</c>), stream pub-sub state
-/// (<c>PubSubStore</c>), the <c>warden</c> streams and reminders. Today everything is in memory; durable storage
-/// (embedded SQLite, Azure Storage) replaces this method's body, nothing else.
+/// The one place where the silo's storage is chosen, by <c>Warden:Storage:Mode</c> (see <c>docs/storage.md</c>):
+/// grain state (<c>warden</c>), stream pub-sub state (<c>PubSubStore</c>) and reminders go to the embedded SQLite
+/// database (default), to Azure Storage, or to memory (unit tests only). The <c>warden</c> stream provider's
+/// subscriptions live in <c>PubSubStore</c>, so they are as durable as the grain state.
 /// </summary>
 public static class StorageHosting
 {
     /// <summary>The grain storage name the grains use.</summary>
-    public const string GrainStorage = "warden";
+    public const string GrainStorage = WardenStorageNames.Grains;
 
     /// <summary>The stream provider name.</summary>
     public const string StreamProvider = "warden";
 
-    /// <summary>Adds the storage, streams and reminders the grains need.</summary>
-    public static ISiloBuilder AddWardenStorage(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>
+    /// Makes the embedded store live in the host's data folder (<c>Warden:DataPath</c>, <c>--data-path</c>) unless
+    /// <c>Warden:Storage:DataDirectory</c> names another one: one folder for <c>operator.key</c>, <c>warden.db</c> and
+    /// the lineage files. Call after every other configuration source was added.
+    /// </summary>
+    /// <param name="configuration">The host's configuration.</param>
+    public static void DefaultStorageDirectoryToDataPath(ConfigurationManager configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var storageDirectory = $"{WardenStorageNames.ConfigurationSection}:{nameof(WardenStorageSettings.DataDirectory)}";
+        if (!string.IsNullOrWhiteSpace(configuration[storageDirectory]))
+        {
+            return;
+        }
+
+        var dataPath = configuration[$"{WardenHostOptions.SectionName}:{nameof(WardenHostOptions.DataPath)}"];
+        // INVARIANT: the key is unset in every source, so a source added last only fills the gap and overrides nothing.
+        configuration.Sources.Add(new MemoryConfigurationSource
+        {
+            InitialData = [new(storageDirectory, string.IsNullOrWhiteSpace(dataPath) ? new WardenHostOptions().DataPath : dataPath)],
+        });
+    }
+
+    /// <summary>Adds the storage, streams and reminders the grains need, as configured.</summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="configuration">The host's configuration (the root).</param>
+    public static ISiloBuilder AddWardenHostStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        silo.AddMemoryGrainStorage(GrainStorage);
-        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddWardenStorage(configuration);
         silo.AddMemoryStreams(StreamProvider);
-        silo.UseInMemoryReminderService();
         return silo;
     }
 }

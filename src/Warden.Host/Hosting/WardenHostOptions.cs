@@ -67,4 +67,11 @@ public sealed class WardenClusterOptions
     /// <summary>Orleans client gateway port (default 30000).</summary>
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// In a cluster (Azure storage mode): the IP address other silos and Orleans clients reach this silo at. Default:
+    /// <see cref="WardenHostOptions.ListenAddress"/> when it names one address, else the address Orleans finds on
+    /// the network card.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 }
