@@ -23,7 +23,7 @@ try
         host = await HostProcess.StartAsync(options.HostDll);
         target = host.Grpc;
         operatorKey = host.OperatorKey;
-        Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
+        Console.WriteLine($"started Warden.Host (pid {host.ProcessId}) at {target}");
     }
     else
     {
@@ -33,6 +33,7 @@ try
     }
 
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    Func<TimeSpan?> hostCpu = host is null ? () => null : () => host.ProcessorTime;
     var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
     var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
     Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
@@ -44,13 +45,13 @@ try
             switch (mode)
             {
                 case "single":
-                    Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
+                    Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options, hostCpu));
                     break;
                 case "unary":
                 case "stream":
                     foreach (var agents in options.Agents)
                     {
-                        Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
+                        Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options, hostCpu));
                     }
 
                     break;

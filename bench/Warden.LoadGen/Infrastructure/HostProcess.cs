@@ -33,6 +33,19 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the host has used so far (user + kernel).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The host's process id (to attach a profiler).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<HostProcess> StartAsync(string? hostDll)
     {
         var dll = hostDll ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Warden.Host", "bin",
