@@ -43,7 +43,7 @@ static async Task<int> RunAsync(LoadOptions options, string? storage)
             host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded");
             target = host.Grpc;
             operatorKey = host.OperatorKey;
-            Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
+            Console.WriteLine($"started Warden.Host (pid {host.ProcessId}) at {target}");
         }
         else
         {
@@ -52,6 +52,7 @@ static async Task<int> RunAsync(LoadOptions options, string? storage)
                 ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
         }
 
+        Func<TimeSpan?> hostCpu = host is null ? () => null : () => host.ProcessorTime;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
         var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
@@ -64,13 +65,13 @@ static async Task<int> RunAsync(LoadOptions options, string? storage)
                 switch (mode)
                 {
                     case "single":
-                        Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
+                        Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options, hostCpu));
                         break;
                     case "unary":
                     case "stream":
                         foreach (var agents in options.Agents)
                         {
-                            Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
+                            Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options, hostCpu));
                         }
 
                         break;

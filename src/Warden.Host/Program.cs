@@ -20,6 +20,7 @@ public static class Program
 
         builder.AddWardenEndpoints();
         builder.AddWardenSilo();
+        builder.Services.AddWardenStateSerializer();
         builder.Services.AddWardenGrpc();
         builder.Services.AddWardenHealth();
 

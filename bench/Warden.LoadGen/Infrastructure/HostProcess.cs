@@ -35,6 +35,19 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the host has used so far (user + kernel).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The host's process id (to attach a profiler).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the host on <paramref name="storage"/>: memory, embedded (SQLite in its data folder) or azure (a private Azurite).</summary>
     public static async Task<HostProcess> StartAsync(string? hostDll, string storage)
     {

@@ -10,7 +10,7 @@ namespace Warden.LoadGen.Workloads;
 /// <summary>Unary and streaming Evaluate with N agents, each in its own session, for a fixed time after a warm-up.</summary>
 internal static class EvaluateWorkloads
 {
-    public static async Task<RunResult> RunAsync(string mode, Uri target, LoadSetup setup, int agents, LoadOptions options)
+    public static async Task<RunResult> RunAsync(string mode, Uri target, LoadSetup setup, int agents, LoadOptions options, Func<TimeSpan?> hostCpu)
     {
         var clients = new List<WardenClient>();
         var sessions = new List<WardenSession>();
@@ -24,8 +24,8 @@ internal static class EvaluateWorkloads
             }
 
             // Warm-up, not recorded.
-            await DriveAsync(mode, clients, sessions, options, options.Warmup, record: false);
-            return await DriveAsync(mode, clients, sessions, options, options.Duration, record: true);
+            await DriveAsync(mode, clients, sessions, options, options.Warmup, hostCpu);
+            return await DriveAsync(mode, clients, sessions, options, options.Duration, hostCpu);
         }
         finally
         {
@@ -41,11 +41,14 @@ internal static class EvaluateWorkloads
         }
     }
 
-    private static async Task<RunResult> DriveAsync(string mode, List<WardenClient> clients, List<WardenSession> sessions, LoadOptions options, TimeSpan duration, bool record)
+    private static async Task<RunResult> DriveAsync(string mode, List<WardenClient> clients, List<WardenSession> sessions, LoadOptions options, TimeSpan duration, Func<TimeSpan?> hostCpu)
     {
         using var stop = new CancellationTokenSource(duration);
         var workers = new List<Task<Tally>>();
         var streams = new List<Warden.Client.Streaming.WardenEvaluateStream>();
+        using var self = Process.GetCurrentProcess();
+        var hostCpuBefore = hostCpu();
+        var clientCpuBefore = self.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < clients.Count; i++)
         {
@@ -69,6 +72,9 @@ internal static class EvaluateWorkloads
 
         var tallies = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        self.Refresh();
+        var clientCpu = self.TotalProcessorTime - clientCpuBefore;
+        var hostCpuUsed = hostCpu() - hostCpuBefore;
         foreach (var stream in streams)
         {
             await stream.DisposeAsync();
@@ -84,8 +90,7 @@ internal static class EvaluateWorkloads
             errors += t.Errors;
         }
 
-        _ = record;
-        return new RunResult(mode, clients.Count, elapsed, total, allowed, denied, errors);
+        return new RunResult(mode, clients.Count, elapsed, total, allowed, denied, errors, hostCpuUsed, clientCpu);
     }
 
     private static async Task<Tally> LoopAsync(Func<EvaluateRequest, Task<EvaluateResponse>> evaluate, string sessionId, CancellationToken stop)

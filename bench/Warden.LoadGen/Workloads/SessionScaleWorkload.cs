@@ -11,6 +11,7 @@ internal static class SessionScaleWorkload
     public static async Task RunAsync(HostProcess host, LoadSetup setup, int sessions)
     {
         var before = host.WorkingSet;
+        var cpuBefore = host.ProcessorTime;
         var clients = setup.Credentials.Select(c => WardenClient.Create(host.Grpc.ToString(), c)).ToArray();
         var started = Stopwatch.GetTimestamp();
         var next = -1;
@@ -35,10 +36,11 @@ internal static class SessionScaleWorkload
         })).ToArray();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = host.ProcessorTime - cpuBefore;
         await Task.Delay(TimeSpan.FromSeconds(5));
         var after = host.WorkingSet;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"sessions: opened {opened} ({failed} failed) in {elapsed.TotalSeconds:F1} s ({opened / elapsed.TotalSeconds:F0}/s); host working set {before / 1048576.0:F0} MiB before, {after / 1048576.0:F0} MiB after ({(after - before) / (double)Math.Max(1, opened):F0} bytes per session)"));
+            $"sessions: opened {opened} ({failed} failed) in {elapsed.TotalSeconds:F1} s ({opened / elapsed.TotalSeconds:F0}/s); host working set {before / 1048576.0:F0} MiB before, {after / 1048576.0:F0} MiB after ({(after - before) / (double)Math.Max(1, opened):F0} bytes per session); host CPU {cpu.TotalMicroseconds / Math.Max(1, opened):F0} µs per open"));
         foreach (var client in clients)
         {
             await client.DisposeAsync();

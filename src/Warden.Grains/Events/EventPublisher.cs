@@ -17,6 +17,7 @@ internal sealed class EventPublisher
     private readonly ILogger _logger;
     private readonly string _key;
     private Task _tail = Task.CompletedTask;
+    private List<WardenEvent>? _queued;
 
     private EventPublisher(IAsyncStream<WardenEvent>? tenantStream, IAsyncStream<WardenEvent>? sessionStream, ILogger logger, string key)
     {
@@ -40,26 +41,39 @@ internal sealed class EventPublisher
     public static EventPublisher ForSession(Grain grain, string tenantId, string sessionId, ILogger logger) => Create(grain, tenantId, sessionId, logger);
 
     /// <summary>Publishes events in order; session events to both streams, tenant events to the tenant stream.</summary>
+    /// <remarks>
+    /// One batch per stream (<c>OnNextBatchAsync</c>): a queue message carries the whole run of events and observers
+    /// still receive them one by one, in order. One enqueue per stream instead of one per event is what keeps the
+    /// queue grains off the decision path's cost at high rates.
+    /// </remarks>
     /// <param name="events">The events.</param>
     public async Task PublishAsync(IReadOnlyList<WardenEvent> events)
     {
-        foreach (var e in events)
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
         {
-            try
-            {
-                if (_tenantStream is not null)
-                {
-                    await _tenantStream.OnNextAsync(e);
-                }
+            return;
+        }
 
-                if (_sessionStream is not null && e is SessionEvent)
+        if (_tenantStream is not null)
+        {
+            await PublishToAsync(_tenantStream, events);
+        }
+
+        if (_sessionStream is not null)
+        {
+            var sessionEvents = new List<WardenEvent>(events.Count);
+            foreach (var e in events)
+            {
+                if (e is SessionEvent)
                 {
-                    await _sessionStream.OnNextAsync(e);
+                    sessionEvents.Add(e);
                 }
             }
-            catch (Exception ex)
+
+            if (sessionEvents.Count > 0)
             {
-                WardenLog.EventPublishFailed(_logger, ex, e.GetType().Name, _key);
+                await PublishToAsync(_sessionStream, sessionEvents);
             }
         }
     }
@@ -70,25 +84,67 @@ internal sealed class EventPublisher
 
     /// <summary>
     /// Publishes events after every earlier enqueued batch, without making the caller wait: the decision path
-    /// answers without waiting for observers. Order is kept (each batch starts when the previous one finished);
-    /// failures are logged. Call from the grain's own scheduler only.
+    /// answers without waiting for observers. Order is kept: one drain runs at a time, and events enqueued while it
+    /// publishes are published together after it (so a busy session sends a few large batches, not one message per
+    /// event). Failures are logged. Call from the grain's own scheduler only.
     /// </summary>
     /// <param name="events">The events.</param>
     public void Enqueue(IReadOnlyList<WardenEvent> events)
     {
-        if (events.Count > 0 && (_tenantStream is not null || _sessionStream is not null))
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null))
         {
-            _tail = AfterAsync(_tail, events);
+            return;
         }
+
+        // INVARIANT: _queued is non-null exactly while a drain runs; the drain takes everything queued before it
+        // publishes, so nothing enqueued is left behind and nothing overtakes an earlier event.
+        if (_queued is not null)
+        {
+            _queued.AddRange(events);
+            return;
+        }
+
+        _queued = [.. events];
+        _tail = DrainAsync();
     }
 
     /// <summary>Waits for every enqueued batch (on deactivation, so observers get what was decided).</summary>
     public Task FlushAsync() => _tail;
 
-    private async Task AfterAsync(Task previous, IReadOnlyList<WardenEvent> events)
+    private async Task DrainAsync()
     {
-        await previous;
-        await PublishAsync(events);
+        try
+        {
+            while (_queued is { Count: > 0 } batch)
+            {
+                _queued = [];
+                await PublishAsync(batch);
+            }
+        }
+        finally
+        {
+            _queued = null;
+        }
+    }
+
+    private async Task PublishToAsync(IAsyncStream<WardenEvent> stream, IReadOnlyList<WardenEvent> events)
+    {
+        try
+        {
+            if (events.Count == 1)
+            {
+                await stream.OnNextAsync(events[0]);
+            }
+            else
+            {
+                await stream.OnNextBatchAsync(events);
+            }
+        }
+        catch (Exception ex)
+        {
+            WardenLog.EventPublishFailed(_logger, ex, events.Count == 1 ? events[0].GetType().Name : $"{events.Count} events", _key);
+        }
     }
 
     private static EventPublisher Create(Grain grain, string tenantId, string? sessionId, ILogger logger)

@@ -7,10 +7,14 @@ namespace Warden.Host.Hosting;
 /// <summary>Kestrel: an HTTP/2-only endpoint for gRPC and a separate HTTP/1.1 endpoint.</summary>
 public static class EndpointHosting
 {
-    /// <summary>Binds the <c>Warden</c> options and configures Kestrel's two endpoints from them.</summary>
+    /// <summary>
+    /// Binds the <c>Warden</c> options and configures Kestrel's two endpoints from them, with the host's default
+    /// log levels (<see cref="LoggingDefaults"/>: no per-request logs unless configured).
+    /// </summary>
     public static WebApplicationBuilder AddWardenEndpoints(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddWardenLoggingDefaults();
         builder.Services.AddOptions<WardenHostOptions>()
             .Bind(builder.Configuration.GetSection(WardenHostOptions.SectionName))
             .ValidateDataAnnotations()

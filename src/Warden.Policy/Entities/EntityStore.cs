@@ -13,19 +13,33 @@ public sealed class EntityStore
 {
     private readonly Dictionary<EntityUid, StoredEntity> _entities;
 
-    private EntityStore(Dictionary<EntityUid, StoredEntity> entities)
+    // An overlay (see WithEntities): entities of this store on top of a flat base store they do not overlap.
+    private readonly EntityStore? _base;
+
+    // (entity, ancestor) pairs in this store, base included: the hierarchy-size cap applies to the whole.
+    private readonly long _links;
+
+    // Parents named by entities of a flat store but not in it: adding one of them changes stored ancestor sets.
+    private readonly HashSet<EntityUid> _danglingParents;
+
+    private EntityStore(Dictionary<EntityUid, StoredEntity> entities, long links, HashSet<EntityUid> danglingParents, EntityStore? baseStore = null)
     {
         _entities = entities;
+        _links = links;
+        _danglingParents = danglingParents;
+        _base = baseStore;
     }
 
     /// <summary>The store with no entities.</summary>
-    public static EntityStore Empty { get; } = new(new Dictionary<EntityUid, StoredEntity>());
+    public static EntityStore Empty { get; } = new(new Dictionary<EntityUid, StoredEntity>(), 0, []);
 
     /// <summary>How many entities the store holds.</summary>
-    public int Count => _entities.Count;
+    public int Count => _entities.Count + (_base?.Count ?? 0);
 
     /// <summary>The entities, in no particular order.</summary>
-    public IEnumerable<Entity> Entities => _entities.Values.Select(e => e.Entity);
+    public IEnumerable<Entity> Entities => _base is null
+        ? _entities.Values.Select(e => e.Entity)
+        : _base.Entities.Concat(_entities.Values.Select(e => e.Entity));
 
     /// <summary>
     /// Builds a store. Two entries for the same uid are allowed only when identical; the hierarchy must be
@@ -69,14 +83,25 @@ public sealed class EntityStore
     /// <summary>A new store with <paramref name="entities"/> added; an entity with a uid already present replaces the old one.</summary>
     /// <param name="entities">The entities to add.</param>
     /// <exception cref="ArgumentException">The result would have a cycle, or <paramref name="entities"/> has conflicting duplicates.</exception>
+    /// <remarks>
+    /// The per-request path: when no added uid is already in the store (the request's principal, session and
+    /// resource entities on top of a tenant's published ones), the result is an overlay that shares this store and
+    /// computes ancestors only for the added entities, so its cost does not grow with the published entities.
+    /// Otherwise the store is rebuilt, because replacing an entity can change the ancestors of others.
+    /// </remarks>
     public EntityStore WithEntities(IEnumerable<Entity> entities)
     {
         ArgumentNullException.ThrowIfNull(entities);
         var added = Create(entities);
-        var map = new Dictionary<EntityUid, Entity>(_entities.Count + added.Count);
-        foreach (var (uid, stored) in _entities)
+        if (_base is null && !added._entities.Keys.Any(uid => _entities.ContainsKey(uid) || _danglingParents.Contains(uid)))
         {
-            map[uid] = stored.Entity;
+            return Overlay(added);
+        }
+
+        var map = new Dictionary<EntityUid, Entity>(Count + added.Count);
+        foreach (var entity in Entities)
+        {
+            map[entity.Uid] = entity;
         }
 
         foreach (var (uid, stored) in added._entities)
@@ -93,7 +118,7 @@ public sealed class EntityStore
     public bool TryGetEntity(EntityUid uid, [NotNullWhen(true)] out Entity? entity)
     {
         ArgumentNullException.ThrowIfNull(uid);
-        if (_entities.TryGetValue(uid, out var stored))
+        if (Find(uid) is { } stored)
         {
             entity = stored.Entity;
             return true;
@@ -113,10 +138,37 @@ public sealed class EntityStore
     {
         ArgumentNullException.ThrowIfNull(child);
         ArgumentNullException.ThrowIfNull(ancestor);
-        return child.Equals(ancestor) || (_entities.TryGetValue(child, out var stored) && stored.HasAncestor(ancestor));
+        return child.Equals(ancestor) || (Find(child) is { } stored && stored.HasAncestor(ancestor));
     }
 
-    internal StoredEntity? Find(EntityUid uid) => _entities.TryGetValue(uid, out var stored) ? stored : null;
+    internal StoredEntity? Find(EntityUid uid) => _entities.TryGetValue(uid, out var stored) ? stored : _base?.Find(uid);
+
+    // INVARIANT: called on a flat store with entities none of which it holds or names as a parent, so no stored
+    // ancestor set changes.
+    private EntityStore Overlay(EntityStore added)
+    {
+        var map = new Dictionary<EntityUid, Entity>(added._entities.Count);
+        foreach (var (uid, entry) in added._entities)
+        {
+            map.Add(uid, entry.Entity);
+        }
+
+        var ancestors = new Dictionary<EntityUid, EntityUid[]>(map.Count);
+        var state = new Dictionary<EntityUid, bool>(map.Count);
+        var links = _links;
+        foreach (var uid in map.Keys)
+        {
+            ComputeAncestors(uid, map, this, ancestors, state, ref links);
+        }
+
+        var stored = new Dictionary<EntityUid, StoredEntity>(map.Count);
+        foreach (var (uid, entity) in map)
+        {
+            stored.Add(uid, new StoredEntity(entity, ancestors[uid]));
+        }
+
+        return new EntityStore(stored, links, [], this);
+    }
 
     private static EntityStore Build(Dictionary<EntityUid, Entity> map)
     {
@@ -126,21 +178,31 @@ public sealed class EntityStore
         long links = 0;
         foreach (var uid in map.Keys)
         {
-            ComputeAncestors(uid, map, ancestors, state, ref links);
+            ComputeAncestors(uid, map, null, ancestors, state, ref links);
         }
 
+        var dangling = new HashSet<EntityUid>();
         foreach (var (uid, entity) in map)
         {
             stored.Add(uid, new StoredEntity(entity, ancestors[uid]));
+            foreach (var parent in entity.Parents)
+            {
+                if (!map.ContainsKey(parent))
+                {
+                    dangling.Add(parent);
+                }
+            }
         }
 
-        return new EntityStore(stored);
+        return new EntityStore(stored, links, dangling);
     }
 
     // Depth-first over the parent graph with an explicit stack (hierarchies may be deep); a back edge is a cycle.
+    // A parent outside the map but in `under` (an overlay's base) contributes its already-computed ancestors.
     private static void ComputeAncestors(
         EntityUid root,
         Dictionary<EntityUid, Entity> map,
+        EntityStore? under,
         Dictionary<EntityUid, EntityUid[]> ancestors,
         Dictionary<EntityUid, bool> state,
         ref long links)
@@ -189,6 +251,19 @@ public sealed class EntityStore
                 {
                     set.UnionWith(inherited);
                 }
+                else if (under?.Find(parent) is { } below)
+                {
+                    foreach (var ancestor in below.Ancestors)
+                    {
+                        set.Add(ancestor);
+                    }
+                }
+            }
+
+            if (set.Contains(uid))
+            {
+                // Only reachable through an overlay's base: a base entity below this one names it as an ancestor.
+                throw new ArgumentException($"the entity hierarchy has a cycle containing `{uid}`");
             }
 
             links += set.Count;

@@ -75,6 +75,44 @@ public sealed class EntityStoreTests
     }
 
     [Fact]
+    public void WithEntities_NewEntitiesOverPublishedOnes_SeeTheirAncestorsAndLeaveTheBaseAlone()
+    {
+        var store = EntityStore.Create([new Entity(Team, parents: [Org]), new Entity(Org)]);
+        var session = new EntityUid("Warden::Session", "s1");
+
+        var next = store.WithEntities([new Entity(Agent, parents: [Team]), new Entity(session, parents: [Agent])]);
+
+        Assert.True(next.IsInHierarchy(Agent, Org));
+        Assert.True(next.IsInHierarchy(session, Org));
+        Assert.True(next.IsInHierarchy(Team, Org));
+        Assert.Equal(4, next.Count);
+        Assert.Equal(4, next.Entities.Count());
+        Assert.True(next.TryGetEntity(Org, out _));
+        Assert.False(store.TryGetEntity(Agent, out _));
+        Assert.Equal(2, store.Count);
+    }
+
+    [Fact]
+    public void WithEntities_NewEntityClosingACycleThroughPublishedOnes_IsRefused()
+    {
+        // Team names Agent as its parent without Agent being in the store; adding Agent under Team closes a cycle.
+        var store = EntityStore.Create([new Entity(Team, parents: [Agent])]);
+
+        Assert.Throws<ArgumentException>(() => store.WithEntities([new Entity(Agent, parents: [Team])]));
+    }
+
+    [Fact]
+    public void WithEntities_OnAStoreWithNewEntities_RebuildsAndStillSeesEverything()
+    {
+        var store = EntityStore.Create([new Entity(Org)]).WithEntities([new Entity(Team, parents: [Org])]);
+
+        var next = store.WithEntities([new Entity(Agent, parents: [Team])]);
+
+        Assert.True(next.IsInHierarchy(Agent, Org));
+        Assert.Equal(3, next.Count);
+    }
+
+    [Fact]
     public void EntityUid_InvalidTypeName_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => new EntityUid("Warden:: Agent", "a"));
