@@ -13,67 +13,98 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-HostProcess? host = null;
-try
+if (options.Lineage.Count > 0 && options.Target is not null)
 {
-    Uri target;
-    string operatorKey;
-    if (options.Target is null)
-    {
-        host = await HostProcess.StartAsync(options.HostDll);
-        target = host.Grpc;
-        operatorKey = host.OperatorKey;
-        Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
-    }
-    else
-    {
-        target = options.Target;
-        operatorKey = options.OperatorKey ?? Environment.GetEnvironmentVariable("WARDEN_OPERATOR_KEY")
-            ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
-    }
+    Console.Error.WriteLine("--lineage starts its own hosts: use it without --target");
+    return 2;
+}
 
-    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-    var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
-    var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
-    Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
-    Console.WriteLine(RunResult.Header);
-    for (var r = 0; r < options.Repeat; r++)
+// One child host per lineage durability, alternating per repeat so each pair runs side by side in one run.
+var lineages = options.Lineage.Count > 0 ? options.Lineage.Cast<string?>().ToArray() : [null];
+var repeat = options.Repeat;
+options = options with { Repeat = 1 };
+for (var r = 0; r < repeat; r++)
+{
+    foreach (var lineage in lineages)
     {
-        foreach (var mode in options.Modes)
+        if (lineage is not null)
         {
-            switch (mode)
-            {
-                case "single":
-                    Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
-                    break;
-                case "unary":
-                case "stream":
-                    foreach (var agents in options.Agents)
-                    {
-                        Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
-                    }
+            Console.WriteLine($"== lineage {lineage} (repeat {r + 1}/{repeat}) ==");
+        }
 
-                    break;
-                case "sessions":
-                    if (host is null)
-                    {
-                        throw new ArgumentException("the sessions mode measures the host process: use --start-host");
-                    }
-
-                    await SessionScaleWorkload.RunAsync(host, setup, options.Sessions);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown mode {mode}");
-            }
+        if (await RunOnceAsync(options, lineage) is var code and not 0)
+        {
+            return code;
         }
     }
-
-    return 0;
 }
-finally
+
+return 0;
+
+static async Task<int> RunOnceAsync(LoadOptions options, string? lineage)
 {
-    if (host is not null)
+    HostProcess? host = null;
+    try
     {
-        await host.DisposeAsync();
+        Uri target;
+        string operatorKey;
+        if (options.Target is null)
+        {
+            host = await HostProcess.StartAsync(options.HostDll, lineage);
+            target = host.Grpc;
+            operatorKey = host.OperatorKey;
+            Console.WriteLine($"started Warden.Host (pid {Environment.ProcessId} → child) at {target}");
+        }
+        else
+        {
+            target = options.Target;
+            operatorKey = options.OperatorKey ?? Environment.GetEnvironmentVariable("WARDEN_OPERATOR_KEY")
+                ?? throw new ArgumentException("--operator-key (or WARDEN_OPERATOR_KEY) is required with --target");
+        }
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        var maxAgents = Math.Max(options.Agents.Max(), options.Modes.Contains("sessions") ? 100 : 1);
+        var setup = await LoadSetup.CreateAsync(target, operatorKey, maxAgents);
+        Console.WriteLine($"tenant {setup.TenantId}: policy version {setup.PolicyVersion}, {maxAgents} agents; warm-up {options.Warmup.TotalSeconds} s, run {options.Duration.TotalSeconds} s, stream depth {options.StreamDepth}");
+        Console.WriteLine(RunResult.Header);
+        for (var r = 0; r < options.Repeat; r++)
+        {
+            foreach (var mode in options.Modes)
+            {
+                switch (mode)
+                {
+                    case "single":
+                        Console.WriteLine(await EvaluateWorkloads.RunAsync("unary", target, setup, 1, options));
+                        break;
+                    case "unary":
+                    case "stream":
+                        foreach (var agents in options.Agents)
+                        {
+                            Console.WriteLine(await EvaluateWorkloads.RunAsync(mode, target, setup, agents, options));
+                        }
+
+                        break;
+                    case "sessions":
+                        if (host is null)
+                        {
+                            throw new ArgumentException("the sessions mode measures the host process: use --start-host");
+                        }
+
+                        await SessionScaleWorkload.RunAsync(host, setup, options.Sessions);
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown mode {mode}");
+                }
+            }
+        }
+
+        return 0;
+    }
+    finally
+    {
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
     }
 }

@@ -33,7 +33,7 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync(string? hostDll)
+    public static async Task<HostProcess> StartAsync(string? hostDll, string? lineage = null)
     {
         var dll = hostDll ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Warden.Host", "bin",
 #if DEBUG
@@ -60,6 +60,11 @@ internal sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (lineage is not null)
+        {
+            start.ArgumentList.Add("--Warden:Lineage:Durability=" + lineage);
+        }
+
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the host");
         process.OutputDataReceived += (_, _) => { };

@@ -25,15 +25,20 @@ internal sealed record LoadOptions
 
     public int Repeat { get; init; } = 1;
 
+    /// <summary>Lineage durabilities to start the child host with, side by side (empty: the host's default).</summary>
+    public IReadOnlyList<string> Lineage { get; init; } = [];
+
     public const string Usage = """
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
                               [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
-                              [--stream-depth 64] [--sessions 100000] [--repeat 1]
+                              [--stream-depth 64] [--sessions 100000] [--repeat 1] [--lineage durable,async,off]
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
                               evaluate stream each with --stream-depth in flight; sessions: open --sessions sessions
                               and report the host's working set (needs --start-host)
+          --lineage           start one child host per listed lineage durability (Warden:Lineage:Durability) and run
+                              the modes against each in turn, each repeat alternating them (needs --start-host)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -55,11 +60,26 @@ internal sealed record LoadOptions
                 "--stream-depth" => options with { StreamDepth = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--sessions" => options with { Sessions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repeat" => options with { Repeat = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--lineage" => options with { Lineage = ParseLineage(Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
         return options;
+    }
+
+    private static string[] ParseLineage(string text)
+    {
+        var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var mode in modes)
+        {
+            if (mode is not ("durable" or "async" or "off"))
+            {
+                throw new ArgumentException($"--lineage: unknown durability '{mode}' (durable, async or off)");
+            }
+        }
+
+        return modes;
     }
 
     private static TimeSpan ParseDuration(string text) => text[^1] switch
