@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -14,6 +15,8 @@ namespace Warden.Grains.Lineage;
 /// </summary>
 public sealed class LineageStreamPublisher : ILineageCommitObserver, IAsyncDisposable
 {
+    private const int MaxBatch = 512;
+
     private readonly Channel<LineageRecord> _queue = Channel.CreateBounded<LineageRecord>(new BoundedChannelOptions(65_536)
     {
         SingleReader = true,
@@ -60,22 +63,49 @@ public sealed class LineageStreamPublisher : ILineageCommitObserver, IAsyncDispo
     {
         var client = (IClusterClient)_services.GetService(typeof(IClusterClient))!;
         var provider = client.GetStreamProvider(WardenStreams.ProviderName);
-        var streams = new Dictionary<string, IAsyncStream<LineageRecord>>(StringComparer.Ordinal);
-        await foreach (var record in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        var streams = new Dictionary<string, IAsyncStream<LineageRecordBatch>>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, ImmutableArray<LineageRecord>.Builder>(StringComparer.Ordinal);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            try
+            // One message per tenant for everything queued now: a commit group costs one stream call, not one per record.
+            while (_queue.Reader.TryRead(out var record))
             {
-                if (!streams.TryGetValue(record.TenantId, out var stream))
+                if (!pending.TryGetValue(record.TenantId, out var builder))
                 {
-                    stream = provider.GetStream<LineageRecord>(StreamId.Create(LineageStreams.Namespace, record.TenantId));
-                    streams[record.TenantId] = stream;
+                    builder = ImmutableArray.CreateBuilder<LineageRecord>();
+                    pending[record.TenantId] = builder;
                 }
 
-                await stream.OnNextAsync(record).ConfigureAwait(false);
+                builder.Add(record);
+                if (builder.Count >= MaxBatch)
+                {
+                    break;
+                }
             }
-            catch (Exception ex)
+
+            foreach (var (tenant, builder) in pending)
             {
-                LineageLog.LineagePublishFailed(_logger, ex, record.TenantId, record.Sequence);
+                if (builder.Count == 0)
+                {
+                    continue;
+                }
+
+                var batch = new LineageRecordBatch(builder.ToImmutable());
+                builder.Clear();
+                try
+                {
+                    if (!streams.TryGetValue(tenant, out var stream))
+                    {
+                        stream = provider.GetStream<LineageRecordBatch>(StreamId.Create(LineageStreams.Namespace, tenant));
+                        streams[tenant] = stream;
+                    }
+
+                    await stream.OnNextAsync(batch).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    LineageLog.LineagePublishFailed(_logger, ex, tenant, batch.Records[0].Sequence);
+                }
             }
         }
     }

@@ -19,12 +19,16 @@ internal sealed class OrleansLiveLineageSource(IClusterClient client) : ILiveLin
 
     public async ValueTask<ILineageSubscription> SubscribeAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var stream = client.GetStreamProvider(WardenStreams.ProviderName).GetStream<LineageRecord>(StreamId.Create(LineageStreams.Namespace, tenantId));
+        var stream = client.GetStreamProvider(WardenStreams.ProviderName).GetStream<LineageRecordBatch>(StreamId.Create(LineageStreams.Namespace, tenantId));
         var channel = Channel.CreateBounded<LineageRecord>(new BoundedChannelOptions(BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         var handle = await stream.SubscribeAsync(
-            (record, _) =>
+            (batch, _) =>
             {
-                channel.Writer.TryWrite(record);
+                foreach (var record in batch.Records)
+                {
+                    channel.Writer.TryWrite(record);
+                }
+
                 return Task.CompletedTask;
             },
             ex =>
@@ -35,7 +39,7 @@ internal sealed class OrleansLiveLineageSource(IClusterClient client) : ILiveLin
         return new Subscription(handle, channel);
     }
 
-    private sealed class Subscription(StreamSubscriptionHandle<LineageRecord> handle, Channel<LineageRecord> channel) : ILineageSubscription
+    private sealed class Subscription(StreamSubscriptionHandle<LineageRecordBatch> handle, Channel<LineageRecord> channel) : ILineageSubscription
     {
         public ChannelReader<LineageRecord> Records => channel.Reader;
 
