@@ -15,23 +15,41 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 
 if (options.Target is not null)
 {
-    return await RunAsync(options, null);
+    if (options.Lineage.Count > 0)
+    {
+        Console.Error.WriteLine("--lineage starts its own hosts: use it without --target");
+        return 2;
+    }
+
+    return await RunAsync(options, null, null);
 }
 
-// Each storage mode in turn, same workloads, one run: the figures compare side by side.
-foreach (var storage in options.Storage)
+// Each storage mode (and lineage durability) in turn, same workloads, one run: the figures compare side by side.
+// With --lineage, each repeat alternates the durabilities, so every pair runs under the same machine load.
+var lineages = options.Lineage.Count > 0 ? options.Lineage.Cast<string?>().ToArray() : [null];
+var rounds = options.Lineage.Count > 0 ? options.Repeat : 1;
+var perRound = options.Lineage.Count > 0 ? options with { Repeat = 1 } : options;
+for (var r = 0; r < rounds; r++)
 {
-    Console.WriteLine($"== storage: {storage}");
-    var code = await RunAsync(options, storage);
-    if (code != 0)
+    foreach (var storage in options.Storage)
     {
-        return code;
+        foreach (var lineage in lineages)
+        {
+            Console.WriteLine(lineage is null
+                ? $"== storage: {storage}"
+                : $"== storage: {storage}, lineage: {lineage} (repeat {r + 1}/{rounds})");
+            var code = await RunAsync(perRound, storage, lineage);
+            if (code != 0)
+            {
+                return code;
+            }
+        }
     }
 }
 
 return 0;
 
-static async Task<int> RunAsync(LoadOptions options, string? storage)
+static async Task<int> RunAsync(LoadOptions options, string? storage, string? lineage)
 {
     HostProcess? host = null;
     try
@@ -40,7 +58,7 @@ static async Task<int> RunAsync(LoadOptions options, string? storage)
         string operatorKey;
         if (options.Target is null)
         {
-            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded");
+            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded", lineage);
             target = host.Grpc;
             operatorKey = host.OperatorKey;
             Console.WriteLine($"started Warden.Host (pid {host.ProcessId}) at {target}");

@@ -19,6 +19,8 @@ internal static class Program
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(ApprovalCommands.Create());
         root.Subcommands.Add(CedarCommands.Create());
+        root.Subcommands.Add(LineageCommands.CreateAudit());
+        root.Subcommands.Add(LineageCommands.CreateLineage());
         return root;
     }
 }

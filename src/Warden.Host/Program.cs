@@ -1,5 +1,6 @@
 using Warden.Host.Health;
 using Warden.Host.Hosting;
+using Warden.Host.Lineage;
 
 namespace Warden.Host;
 
@@ -21,11 +22,13 @@ public static class Program
         builder.AddWardenEndpoints();
         builder.AddWardenSilo();
         builder.Services.AddWardenStateSerializer();
+        builder.AddWardenLineage();
         builder.Services.AddWardenGrpc();
         builder.Services.AddWardenHealth();
 
         var app = builder.Build();
         app.MapWardenGrpc();
+        app.MapWardenLineage();
         app.MapWardenHealth();
         return app;
     }

@@ -49,7 +49,7 @@ internal sealed class HostProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the host on <paramref name="storage"/>: memory, embedded (SQLite in its data folder) or azure (a private Azurite).</summary>
-    public static async Task<HostProcess> StartAsync(string? hostDll, string storage)
+    public static async Task<HostProcess> StartAsync(string? hostDll, string storage, string? lineage = null)
     {
         var dll = hostDll ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Warden.Host", "bin",
 #if DEBUG
@@ -76,6 +76,11 @@ internal sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (lineage is not null)
+        {
+            start.ArgumentList.Add("--Warden:Lineage:Durability=" + lineage);
+        }
+
         start.Environment["DOTNET_gcServer"] = "0";
         AzuriteProcess? azurite = null;
         switch (storage)

@@ -27,10 +27,14 @@ internal sealed record LoadOptions
 
     public IReadOnlyList<string> Storage { get; init; } = ["embedded"];
 
+    /// <summary>Lineage durabilities to start the child host with, side by side (empty: the host's default).</summary>
+    public IReadOnlyList<string> Lineage { get; init; } = [];
+
     public const string Usage = """
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
                               [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
                               [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
+                              [--lineage durable,async,off]
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
@@ -38,6 +42,8 @@ internal sealed record LoadOptions
                               and report the host's working set (needs --start-host)
           --storage           with --start-host: memory, embedded (default; SQLite in the host's data folder) or
                               azure (starts tools/node's Azurite); a list runs each in turn, side by side
+          --lineage           start one child host per listed lineage durability (Warden:Lineage:Durability) and run
+                              the modes against each in turn, each repeat alternating them (needs --start-host)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -60,6 +66,7 @@ internal sealed record LoadOptions
                 "--sessions" => options with { Sessions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repeat" => options with { Repeat = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--storage" => options with { Storage = ParseStorage(Next()) },
+                "--lineage" => options with { Lineage = ParseLineage(Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -75,6 +82,20 @@ internal sealed record LoadOptions
             if (mode is not ("memory" or "embedded" or "azure"))
             {
                 throw new ArgumentException($"--storage: unknown mode '{mode}'; expected memory, embedded or azure");
+            }
+        }
+
+        return modes;
+    }
+
+    private static string[] ParseLineage(string text)
+    {
+        var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var mode in modes)
+        {
+            if (mode is not ("durable" or "async" or "off"))
+            {
+                throw new ArgumentException($"--lineage: unknown durability '{mode}' (durable, async or off)");
             }
         }
 

@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Warden.Events;
 using Warden.Grains.Diagnostics;
+using Warden.Grains.Lineage;
 
 namespace Warden.Grains.Events;
 
@@ -16,6 +17,8 @@ internal sealed class EventPublisher
     private readonly IAsyncStream<WardenEvent>? _sessionStream;
     private readonly ILogger _logger;
     private readonly string _key;
+    private LineageRecorder? _lineage;
+    private string? _tenantId;
     private Task _tail = Task.CompletedTask;
     private List<WardenEvent>? _queued;
 
@@ -55,6 +58,13 @@ internal sealed class EventPublisher
             return;
         }
 
+        // Tenant-level lifecycle events become lineage records before observers hear of them (session events are
+        // recorded by the session grain itself, decisions durably before the answer).
+        if (_lineage is not null && _tenantId is not null && events.Any(e => e is not SessionEvent))
+        {
+            await _lineage.RecordTenantEventsAsync(_tenantId, events);
+        }
+
         if (_tenantStream is not null)
         {
             await PublishToAsync(_tenantStream, events);
@@ -92,7 +102,7 @@ internal sealed class EventPublisher
     public void Enqueue(IReadOnlyList<WardenEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null))
+        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null && _lineage is null))
         {
             return;
         }
@@ -150,6 +160,7 @@ internal sealed class EventPublisher
     private static EventPublisher Create(Grain grain, string tenantId, string? sessionId, ILogger logger)
     {
         var key = sessionId is null ? tenantId : WardenIds.SessionKey(tenantId, sessionId);
+        var lineage = grain.GrainContext.ActivationServices.GetService(typeof(LineageRecorder)) as LineageRecorder;
         try
         {
             var provider = grain.GetStreamProvider(WardenStreams.ProviderName);
@@ -157,13 +168,13 @@ internal sealed class EventPublisher
             var sessionStream = sessionId is null
                 ? null
                 : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.SessionNamespace, WardenStreams.SessionStreamKey(tenantId, sessionId)));
-            return new EventPublisher(tenantStream, sessionStream, logger, key);
+            return new EventPublisher(tenantStream, sessionStream, logger, key) { _lineage = lineage, _tenantId = tenantId };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {
             // No stream provider configured: events have no observers, which changes no decision.
             WardenLog.EventPublishFailed(logger, ex, "any", key);
-            return new EventPublisher(null, null, logger, key);
+            return new EventPublisher(null, null, logger, key) { _lineage = lineage, _tenantId = tenantId };
         }
     }
 }

@@ -9,6 +9,7 @@ using Warden.Grains.Agents;
 using Warden.Grains.Diagnostics;
 using Warden.Grains.Events;
 using Warden.Grains.Hosting;
+using Warden.Grains.Lineage;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
 using Warden.Grains.Scopes;
@@ -43,6 +44,8 @@ internal sealed class SessionGrain(
     private TenantPolicy? _policy;
     private IGrainTimer? _expiryTimer;
     private EventPublisher? _events;
+    private LineageRecorder? _lineage;
+    private bool _lineageResolved;
 
     private SessionState State => state.State;
 
@@ -53,6 +56,21 @@ internal sealed class SessionGrain(
     private string SessionId => _sessionId ?? throw new InvalidOperationException("Malformed session key.");
 
     private EventPublisher Events => _events ??= EventPublisher.ForSession(this, TenantId, SessionId, logger);
+
+    /// <summary>The silo's lineage recorder; null when lineage is off.</summary>
+    private LineageRecorder? Lineage
+    {
+        get
+        {
+            if (!_lineageResolved)
+            {
+                _lineage = ServiceProvider.GetService(typeof(LineageRecorder)) as LineageRecorder;
+                _lineageResolved = true;
+            }
+
+            return _lineage;
+        }
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -177,7 +195,7 @@ internal sealed class SessionGrain(
 
         var events = new List<SessionEvent>(2);
         var decision = Decide(events, request, caller.ToString(), clock.GetUtcNow());
-        return await CommitDecisionsAsync(events, [decision]) is { } failed ? failed[0] : decision;
+        return await CommitDecisionsAsync(events, [decision], [request]) is { } failed ? failed[0] : decision;
     }
 
     public async Task<Outcome<ImmutableArray<Decision>>> EvaluateManyAsync(Caller caller, ImmutableArray<EvaluationRequest> requests)
@@ -225,7 +243,7 @@ internal sealed class SessionGrain(
         }
 
         var result = decisions.MoveToImmutable();
-        return await CommitDecisionsAsync(events, result) is { } failed ? failed : result;
+        return await CommitDecisionsAsync(events, result, requests) is { } failed ? failed : result;
     }
 
     public async Task<Outcome<GrantRequestResult>> RequestGrantAsync(Caller caller, GrantRequest request)
@@ -763,7 +781,7 @@ internal sealed class SessionGrain(
     }
 
     /// <summary>Persists a batch of decisions; on failure reloads from storage and turns every decision into a deny.</summary>
-    private async Task<ImmutableArray<Decision>?> CommitDecisionsAsync(List<SessionEvent> events, ImmutableArray<Decision> decisions)
+    private async Task<ImmutableArray<Decision>?> CommitDecisionsAsync(List<SessionEvent> events, ImmutableArray<Decision> decisions, ImmutableArray<EvaluationRequest> requests)
     {
         try
         {
@@ -779,7 +797,17 @@ internal sealed class SessionGrain(
             return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null })];
         }
 
-        await PublishAsync(events);
+        // INVARIANT: in durable lineage mode a decision reaches the agent only after its lineage record is durable; a
+        // record not known to be durable turns every decision of the batch into a deny (the history keeps them, which
+        // only ever makes later decisions stricter).
+        if (Lineage is { } lineage && !await lineage.RecordDecisionsAsync(TenantId, State, events, requests, decisions))
+        {
+            var reason = new DecisionReason(ReasonCodes.InternalError, "the decision could not be recorded in lineage; denied");
+            await PublishAsync(events, lineageRecorded: true);
+            return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null })];
+        }
+
+        await PublishAsync(events, lineageRecorded: true);
         return null;
     }
 
@@ -956,8 +984,14 @@ internal sealed class SessionGrain(
         events.Add(e);
     }
 
-    private Task PublishAsync(List<SessionEvent> events)
+    private async Task PublishAsync(List<SessionEvent> events, bool lineageRecorded = false)
     {
+        if (!lineageRecorded && events.Count > 0 && Lineage is { } lineage)
+        {
+            // Lifecycle records are appended (durably in durable mode) before the call that caused them returns.
+            await lineage.RecordSessionEventsAsync(TenantId, State, events);
+        }
+
         if (_options.RecentEventLimit > 0)
         {
             foreach (var e in events)
@@ -972,7 +1006,6 @@ internal sealed class SessionGrain(
 
         // Observers only: the answer does not wait for stream delivery (ordering is kept by the publisher).
         Events.Enqueue(events);
-        return Task.CompletedTask;
     }
 
     private void NotifyApprovals(IReadOnlyCollection<ApprovalInfo> approvals)

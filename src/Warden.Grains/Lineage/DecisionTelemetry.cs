@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Warden.Grains.Lineage;
+
+/// <summary>
+/// OpenTelemetry names of decisions: <see cref="ActivitySourceName"/> (a <c>warden.decision</c> span per evaluation
+/// call) and <see cref="MeterName"/>: counters <c>warden.decisions</c> (tag <c>warden.decision.effect</c>),
+/// <c>warden.decisions.allowed</c>, <c>warden.decisions.denied</c>, and the histogram <c>warden.decision.duration</c>
+/// (seconds, grain call of an evaluation including its state write and lineage append).
+/// </summary>
+public static class DecisionTelemetry
+{
+    /// <summary>The activity source name.</summary>
+    public const string ActivitySourceName = "Warden.Decisions";
+
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "Warden.Decisions";
+
+    internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
+
+    internal static Meter Meter { get; } = new(MeterName);
+
+    internal static Counter<long> Decisions { get; } = Meter.CreateCounter<long>("warden.decisions", description: "Decisions made, by effect.");
+
+    internal static Counter<long> Allowed { get; } = Meter.CreateCounter<long>("warden.decisions.allowed", description: "Decisions that allowed.");
+
+    internal static Counter<long> Denied { get; } = Meter.CreateCounter<long>("warden.decisions.denied", description: "Decisions that denied.");
+
+    internal static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("warden.decision.duration", unit: "s", description: "Evaluation call latency in the session grain.");
+}

@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Warden.Sessions;
+
+namespace Warden.Grains.Lineage;
+
+/// <summary>
+/// Measures every evaluation call of the session grain: one span, the latency histogram and the effect counters.
+/// A grain call filter, so the decision path itself is unchanged; other calls pass straight through.
+/// </summary>
+internal sealed class DecisionTelemetryFilter : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        // Orleans' own calls (streams, timers, reminders) come through here too: only evaluations are measured.
+        if (context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain)
+            || context.InterfaceMethod.Name is not (nameof(ISessionGrain.EvaluateAsync) or nameof(ISessionGrain.EvaluateManyAsync)))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var activity = DecisionTelemetry.ActivitySource.StartActivity("warden.decision", ActivityKind.Internal);
+        activity?.SetTag("warden.session", context.TargetId.Key.ToString());
+        await context.Invoke();
+        DecisionTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        switch (context.Result)
+        {
+            case Outcome<Decision> { IsOk: true } one:
+                Count(one.Value, activity);
+                break;
+            case Outcome<ImmutableArray<Decision>> { IsOk: true } many:
+                foreach (var decision in many.Value)
+                {
+                    Count(decision, activity);
+                }
+
+                break;
+            default:
+                activity?.SetStatus(ActivityStatusCode.Error, "caller error");
+                break;
+        }
+    }
+
+    private static void Count(Decision decision, Activity? activity)
+    {
+        var effect = decision.Effect switch
+        {
+            DecisionEffect.Allow => "allow",
+            DecisionEffect.ApprovalRequired => "approval_required",
+            _ => "deny",
+        };
+        DecisionTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("warden.decision.effect", effect));
+        if (decision.IsAllowed)
+        {
+            DecisionTelemetry.Allowed.Add(1);
+        }
+        else if (decision.Effect == DecisionEffect.Deny)
+        {
+            DecisionTelemetry.Denied.Add(1);
+        }
+
+        if (activity is not null)
+        {
+            activity.SetTag("warden.decision.id", decision.DecisionId);
+            activity.SetTag("warden.decision.effect", effect);
+            activity.SetTag("warden.decision.reason", decision.Reasons.IsDefaultOrEmpty ? null : decision.Reasons[0].Code);
+        }
+    }
+}

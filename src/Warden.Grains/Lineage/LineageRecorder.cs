@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Warden.Events;
+using Warden.Grains.Sessions;
+using Warden.Lineage.Privacy;
+using Warden.Lineage.Records;
+using Warden.Sessions;
+
+namespace Warden.Grains.Lineage;
+
+/// <summary>
+/// The grains' side of lineage (one per silo): maps events to lineage events, redacts decision contexts with the
+/// tenant's key, and appends through the tenant's <see cref="ILineageWriterGrain"/>. Registered only when lineage is on.
+/// </summary>
+public sealed class LineageRecorder
+{
+    private readonly IGrainFactory _grains;
+    private readonly WardenLineageOptions _options;
+    private readonly SensitivePaths _sensitive;
+    private readonly ILogger<LineageRecorder> _logger;
+    private readonly ConcurrentDictionary<string, byte[]> _tenantKeys = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the recorder.</summary>
+    /// <param name="grains">The grain factory.</param>
+    /// <param name="options">Lineage options (a context key is required).</param>
+    /// <param name="logger">Where failures are logged (never with record contents).</param>
+    public LineageRecorder(IGrainFactory grains, IOptions<WardenLineageOptions> options, ILogger<LineageRecorder> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _options = options.Value;
+        _logger = logger;
+        if (_options.ContextKey is not { Length: >= ContextRedactor.MinimumKeyLength })
+        {
+            throw new OptionsValidationException(WardenLineageOptions.SectionName, typeof(WardenLineageOptions), [$"Warden:Lineage:ContextKey must hold at least {ContextRedactor.MinimumKeyLength} bytes."]);
+        }
+
+        _sensitive = SensitivePaths.Parse(_options.SensitiveArguments);
+    }
+
+    /// <summary>Durable or asynchronous.</summary>
+    public LineageMode Mode => _options.Durability;
+
+    /// <summary>
+    /// Records a batch of decisions (and the other session events committed with them). Returns false when the records
+    /// are not known to be durable (durable mode) or could not be queued: the caller answers deny.
+    /// </summary>
+    internal async Task<bool> RecordDecisionsAsync(string tenantId, SessionState state, IReadOnlyList<SessionEvent> events, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
+    {
+        try
+        {
+            var output = new List<LineageEvent>(events.Count + 1);
+            Dictionary<string, DecisionEvent>? lastUse = null;
+            foreach (var e in events)
+            {
+                if (e is not DecisionEvent decided)
+                {
+                    LineageMapping.MapSessionEvent(e, state, output);
+                    continue;
+                }
+
+                var input = InputOf(decided.Decision.DecisionId, requests, decisions);
+                var (digest, context) = Redact(tenantId, input);
+                output.Add(LineageMapping.MapDecision(decided, state.Intent, digest, context));
+                if (decided.Decision.Effect == DecisionEffect.Allow && decided.Decision.GrantId is { } grantId)
+                {
+                    (lastUse ??= new(StringComparer.Ordinal))[grantId] = decided;
+                }
+            }
+
+            if (lastUse is not null)
+            {
+                foreach (var (grantId, decided) in lastUse)
+                {
+                    var grant = state.Grants.FirstOrDefault(g => g.GrantId == grantId);
+                    if (grant?.MaxUses is { } max && state.History.UsesOf(grantId) >= max)
+                    {
+                        output.Add(LineageMapping.GrantUsedUp(decided, grant));
+                    }
+                }
+            }
+
+            await AppendAsync(tenantId, output);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LineageLog.LineageAppendFailed(_logger, ex, tenantId, "decision");
+            return false;
+        }
+    }
+
+    /// <summary>Records lifecycle events of a session (opened, grants, approvals, ended). Failures are logged; no decision depends on them.</summary>
+    internal Task RecordSessionEventsAsync(string tenantId, SessionState state, IReadOnlyList<SessionEvent> events)
+    {
+        var output = new List<LineageEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (e is DecisionEvent decided)
+            {
+                // Decisions normally go through RecordDecisionsAsync; one reaching here (none today) still gets a record.
+                output.Add(LineageMapping.MapDecision(decided, state.Intent, null, null));
+            }
+            else
+            {
+                LineageMapping.MapSessionEvent(e, state, output);
+            }
+        }
+
+        return AppendLoggedAsync(tenantId, output, "session");
+    }
+
+    /// <summary>Records tenant-level events (policy, agents, tenant status, revocation receipts). Failures are logged.</summary>
+    internal Task RecordTenantEventsAsync(string tenantId, IReadOnlyList<WardenEvent> events)
+    {
+        var output = new List<LineageEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (e is not SessionEvent)
+            {
+                LineageMapping.MapTenantEvent(e, output);
+            }
+        }
+
+        return AppendLoggedAsync(tenantId, output, "lifecycle");
+    }
+
+    /// <summary>The key this node derives for a tenant (HMAC of the tenant id under the node's context key).</summary>
+    /// <param name="tenantId">The tenant.</param>
+    public byte[] TenantKey(string tenantId) => _tenantKeys.GetOrAdd(
+        tenantId,
+        static (tenant, master) => HMACSHA256.HashData(master, Encoding.UTF8.GetBytes("warden.lineage.context/" + tenant)),
+        _options.ContextKey!);
+
+    private async Task AppendLoggedAsync(string tenantId, List<LineageEvent> output, string what)
+    {
+        try
+        {
+            await AppendAsync(tenantId, output);
+        }
+        catch (Exception ex)
+        {
+            LineageLog.LineageAppendFailed(_logger, ex, tenantId, what);
+        }
+    }
+
+    private Task AppendAsync(string tenantId, List<LineageEvent> output) =>
+        output.Count == 0 ? Task.CompletedTask : _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
+
+    private (LineageHash? Digest, string? Context) Redact(string tenantId, string? inputJson)
+    {
+        if (string.IsNullOrEmpty(inputJson))
+        {
+            return (null, null);
+        }
+
+        // The context Cedar sees as context.input; sensitive paths are written against it ($.input.password).
+        var redacted = ContextRedactor.Redact("{\"input\":" + inputJson + "}", _sensitive, TenantKey(tenantId));
+        var keep = _options.RecordArguments && redacted.Json.Length <= WardenLineageOptions.MaxStoredContextLength;
+        return (redacted.Digest, keep ? redacted.Json : null);
+    }
+
+    private static string? InputOf(string decisionId, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
+    {
+        for (var i = 0; i < decisions.Length && i < requests.Length; i++)
+        {
+            if (string.Equals(decisions[i].DecisionId, decisionId, StringComparison.Ordinal))
+            {
+                return requests[i].InputJson;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+namespace Warden.Grains.Lineage;
+
+/// <summary>How a silo records lineage (configuration section <c>Warden:Lineage</c>).</summary>
+public sealed class WardenLineageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Warden:Lineage";
+
+    /// <summary>The largest redacted tool-argument context kept in a record; larger ones keep only their digest.</summary>
+    public const int MaxStoredContextLength = 16 * 1024;
+
+    /// <summary><c>Durable</c> (default), <c>Async</c> or <c>Off</c>.</summary>
+    public LineageMode Durability { get; set; } = LineageMode.Durable;
+
+    /// <summary>
+    /// JSONPaths (a small subset, see <c>SensitivePaths</c>) into the decision context <c>{"input": {tool arguments}}</c>
+    /// whose values are stored only as keyed hashes, e.g. <c>$.input.password</c>, <c>$.input.headers.authorization</c>.
+    /// </summary>
+    public List<string> SensitiveArguments { get; set; } = [];
+
+    /// <summary>Whether the (redacted) tool arguments are kept in decision records; when false only their keyed digest is.</summary>
+    public bool RecordArguments { get; set; } = true;
+
+    /// <summary>
+    /// The node's lineage context key (≥ 16 bytes, 32 random bytes recommended); per-tenant keys are derived from it. The
+    /// host reads it from <c>Warden:Lineage:ContextKey</c> (base64) or a key file in the data folder. Never stored in
+    /// the lineage log.
+    /// </summary>
+    public byte[]? ContextKey { get; set; }
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Warden.Grains.Lineage;
+using Warden.Host.Hosting;
+using Warden.Lineage.Privacy;
+
+namespace Warden.Host.Lineage;
+
+/// <summary>
+/// Reads lineage configuration: <c>Warden:Lineage</c> (<c>Durability</c> = Durable | Async | Off, <c>SensitiveArguments</c>,
+/// <c>RecordArguments</c>, <c>ContextKey</c> base64, <c>Synchronous</c> = Full | Normal for SQLite), and where the log
+/// lives from <c>Warden:Storage:Mode</c> (Embedded / Memory → <c>lineage.db</c> in <c>Warden:DataPath</c>; Azure → the
+/// <c>WardenLineage</c> table of <c>Warden:Storage:ConnectionString</c>).
+/// </summary>
+internal static class LineageHostSettings
+{
+    public const string KeyFileName = "lineage.key";
+
+    public static WardenLineageOptions ReadOptions(IConfiguration configuration, string dataPath, bool azure)
+    {
+        var section = configuration.GetSection(WardenLineageOptions.SectionName);
+        var options = new WardenLineageOptions();
+        var durability = section["Durability"];
+        if (!string.IsNullOrWhiteSpace(durability))
+        {
+            options.Durability = durability.Trim().ToLowerInvariant() switch
+            {
+                "durable" => LineageMode.Durable,
+                "async" or "asynchronous" => LineageMode.Async,
+                "off" or "none" => LineageMode.Off,
+                _ => throw new InvalidOperationException($"Warden:Lineage:Durability '{durability}' must be Durable, Async or Off."),
+            };
+        }
+
+        options.SensitiveArguments = [.. section.GetSection("SensitiveArguments").Get<string[]>() ?? []];
+        SensitivePaths.Parse(options.SensitiveArguments); // bad paths stop the start, naming the path
+        if (bool.TryParse(section["RecordArguments"], out var record))
+        {
+            options.RecordArguments = record;
+        }
+
+        if (options.Durability != LineageMode.Off)
+        {
+            options.ContextKey = ContextKey(section["ContextKey"], dataPath, azure);
+        }
+
+        return options;
+    }
+
+    public static string DataPath(IConfiguration configuration) =>
+        configuration[$"{WardenHostOptions.SectionName}:{nameof(WardenHostOptions.DataPath)}"] is { Length: > 0 } path ? path : new WardenHostOptions().DataPath;
+
+    public static bool IsAzure(IConfiguration configuration) =>
+        string.Equals(configuration["Warden:Storage:Mode"], "Azure", StringComparison.OrdinalIgnoreCase);
+
+    public static string? ConnectionString(IConfiguration configuration) =>
+        configuration["Warden:Lineage:ConnectionString"] is { Length: > 0 } own ? own
+        : configuration["Warden:Storage:ConnectionString"] is { Length: > 0 } shared ? shared
+        : configuration["Warden:Storage:Azure:ConnectionString"];
+
+    /// <summary>
+    /// The node's context key: configured (base64), else a key file in the data folder, created with 32 random bytes on
+    /// first start. In Azure mode every silo must derive the same tenant keys, so the key must be configured.
+    /// </summary>
+    private static byte[] ContextKey(string? configured, string dataPath, bool azure)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var key = Convert.FromBase64String(configured.Trim());
+            return key.Length >= ContextRedactor.MinimumKeyLength
+                ? key
+                : throw new InvalidOperationException($"Warden:Lineage:ContextKey must decode to at least {ContextRedactor.MinimumKeyLength} bytes.");
+        }
+
+        if (azure)
+        {
+            throw new InvalidOperationException("Warden:Lineage:ContextKey (base64, 32 random bytes) is required in Azure storage mode: every silo must hash sensitive arguments with the same key.");
+        }
+
+        Directory.CreateDirectory(dataPath);
+        var path = Path.Combine(dataPath, KeyFileName);
+        if (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(Convert.ToBase64String(fresh));
+        }
+
+        return fresh;
+    }
+}
