@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
@@ -35,8 +36,15 @@ internal sealed class BenchCluster : IAsyncDisposable
             silo.UseInMemoryReminderService();
             silo.AddWardenGrains(o => o.MaxTtl = TimeSpan.FromHours(2));
             silo.Services.AddSingleton<PlacementStrategy>(new RandomPlacement());
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams("warden"));
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams("warden");
+
+            // A 10,000-session freeze on a loaded 2-core machine can outlast Orleans' 30 s default; the bench measures it.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new BenchCluster(cluster);
