@@ -18,6 +18,8 @@ internal static class Program
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(ApprovalCommands.Create());
+        root.Subcommands.Add(RevokeCommands.CreateRevoke());
+        root.Subcommands.Add(RevokeCommands.CreateReactivate());
         root.Subcommands.Add(CedarCommands.Create());
         root.Subcommands.Add(LineageCommands.CreateAudit());
         root.Subcommands.Add(LineageCommands.CreateLineage());

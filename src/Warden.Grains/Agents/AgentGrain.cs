@@ -8,6 +8,7 @@ using Warden.Grains.Diagnostics;
 using Warden.Grains.Events;
 using Warden.Grains.Hosting;
 using Warden.Grains.Options;
+using Warden.Grains.Revocation;
 using Warden.Grains.Sessions;
 using Warden.Sessions;
 using Warden.Validation;
@@ -23,6 +24,7 @@ internal sealed class AgentGrain(
     [PersistentState(GrainTypes.StateNames.Agent, WardenStreams.ProviderName)] IPersistentState<AgentState> state,
     TimeProvider clock,
     IOptions<SessionOptions> options,
+    ISessionTerminator terminator,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain, IAgentControl
 {
     private readonly SessionOptions _options = options.Value;
@@ -349,7 +351,7 @@ internal sealed class AgentGrain(
             var session = GrainFactory.GetGrain<ISessionControl>(WardenIds.SessionKey(TenantId, sessionId));
             if (await WithRetriesAsync(sessionId, async () =>
                 {
-                    if (await session.TerminateAsync(termination))
+                    if (await terminator.TerminateAsync(session, termination))
                     {
                         Interlocked.Increment(ref revoked);
                     }

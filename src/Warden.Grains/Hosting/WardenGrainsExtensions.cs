@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
+using Warden.Grains.Revocation;
 
 namespace Warden.Grains.Hosting;
 
@@ -44,6 +45,7 @@ public static class WardenGrainsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, SessionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyCache>();
+        services.TryAddSingleton<ISessionTerminator, AcknowledgedSessionTerminator>();
         return services;
     }
 

@@ -855,7 +855,10 @@ internal sealed class SessionGrain(
 
         _expiryTimer?.Dispose();
         _expiryTimer = null;
-        await UnregisterReminderAsync();
+
+        // The reminder is cleaned up in a turn of its own after this call answered, off the revocation fan-out's path;
+        // if the activation goes first, the reminder fires later, finds the session ended and unregisters itself.
+        this.RegisterGrainTimer(_ => UnregisterReminderAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = false });
         await PublishAsync(events);
         NotifyApprovals(lapsed);
         if (notifyAgent)

@@ -16,7 +16,7 @@ namespace Warden.Host.Services;
 /// <c>warden.v1.Operator</c>: a thin adapter over the tenant, agent and session grains. Every call names its tenant;
 /// an operator credential of another tenant gets NOT_FOUND, exactly as for a tenant that does not exist.
 /// </summary>
-internal sealed class OperatorService(IGrainFactory grains) : P.Operator.OperatorBase
+internal sealed partial class OperatorService(IGrainFactory grains) : P.Operator.OperatorBase
 {
     public override async Task<P.Tenant> CreateTenant(P.CreateTenantRequest request, ServerCallContext context)
     {

@@ -130,7 +130,10 @@ public sealed class LineageRecordingTests(LineageHostFixture host)
 
         // Every byte the store wrote: the database, its WAL and anything else in the data folder.
         var needle = Encoding.UTF8.GetBytes(secret);
-        var files = Directory.GetFiles(host.DataPath, "*", SearchOption.AllDirectories);
+        // (Except the embedded store's lock file: it holds no data and the running host keeps it open exclusively.)
+        var files = Directory.GetFiles(host.DataPath, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != Warden.Storage.Options.EmbeddedStorageOptions.LockFileName)
+            .ToArray();
         Assert.Contains(files, f => f.EndsWith("lineage.db", StringComparison.Ordinal));
         Assert.Contains(files, f => ReadShared(f).AsSpan().IndexOf(Encoding.UTF8.GetBytes("visible@example.com")) >= 0);
         foreach (var file in files)
