@@ -22,6 +22,7 @@ pids+=($!)
 [ -f "$root/operator.key" ] || (umask 077 && echo "wdn_op_$(head -c 32 /dev/urandom | base64 | tr -d '=+/\n')" > "$root/operator.key")
 
 export Warden__Storage__ConnectionString="UseDevelopmentStorage=true"
+export Warden__Lineage__ContextKey="${Warden__Lineage__ContextKey:-$(head -c 32 /dev/urandom | base64)}"
 for i in 1 2 3; do
   dotnet "$dll" --storage Azure --data-path "$root/silo$i" --operator-key-file "$root/operator.key" \
     --grpc-port $((5080 + 10 * i)) --http-port $((5081 + 10 * i)) \

@@ -101,6 +101,7 @@ internal sealed class HostProcess : IAsyncDisposable
                 start.ArgumentList.Add("load" + Guid.NewGuid().ToString("N")[..8]);
                 // Environment, not the command line: a real connection string carries the account key.
                 start.Environment["Warden__Storage__ConnectionString"] = azurite.ConnectionString;
+                start.Environment["Warden__Lineage__ContextKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
                 break;
             default:
                 throw new ArgumentException($"unknown storage {storage}: memory, embedded or azure");

@@ -48,6 +48,8 @@ public sealed class ClusterFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Warden__Storage__ConnectionString"] = azurite.ConnectionString,
+            // One lineage context key for the whole cluster (required in Azure mode): every silo hashes alike.
+            ["Warden__Lineage__ContextKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
 
         var silos = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SiloProcess.StartAsync(
