@@ -88,6 +88,10 @@ public sealed class EvaluateStreamTests(WardenHostFixture host)
             var badAction = stream.EvaluateAsync(session.Id, "db query!", WardenModel.Resource("Table", "a"));
             var unknown = stream.EvaluateAsync(Guid.NewGuid().ToString("N"), "db.query", WardenModel.Resource("Table", "a"));
             var exploding = stream.EvaluateAsync(session.Id, FaultInjectionFilter.ExplodingAction, WardenModel.Resource("Table", "a"));
+
+            // A fault denies every item of the batch it hit (fail closed); the item after it is sent once the fault
+            // was answered, so it shows the stream going on (same batch or not would otherwise depend on timing).
+            await exploding;
             var good2 = stream.EvaluateAsync(session.Id, "db.query", WardenModel.Resource("Table", "b"));
 
             Assert.Equal(Decision.Deny, (await good1).Decision);
