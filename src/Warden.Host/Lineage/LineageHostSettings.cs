@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Warden.Grains.Lineage;
 using Warden.Host.Hosting;
 using Warden.Lineage.Privacy;
+using Warden.Storage.Options;
 
 namespace Warden.Host.Lineage;
 
@@ -49,13 +50,14 @@ internal static class LineageHostSettings
     public static string DataPath(IConfiguration configuration) =>
         configuration[$"{WardenHostOptions.SectionName}:{nameof(WardenHostOptions.DataPath)}"] is { Length: > 0 } path ? path : new WardenHostOptions().DataPath;
 
-    public static bool IsAzure(IConfiguration configuration) =>
-        string.Equals(configuration["Warden:Storage:Mode"], "Azure", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether the silo's storage (<c>Warden:Storage</c>, read and checked by Warden.Storage) is Azure.</summary>
+    public static bool IsAzure(WardenStorageSettings storage) => storage.Mode == WardenStorageMode.Azure;
 
-    public static string? ConnectionString(IConfiguration configuration) =>
+    /// <summary><c>Warden:Lineage:ConnectionString</c> when set, else the storage's own connection string.</summary>
+    public static string? ConnectionString(IConfiguration configuration, WardenStorageSettings storage) =>
         configuration["Warden:Lineage:ConnectionString"] is { Length: > 0 } own ? own
-        : configuration["Warden:Storage:ConnectionString"] is { Length: > 0 } shared ? shared
-        : configuration["Warden:Storage:Azure:ConnectionString"];
+        : storage.ConnectionString is { Length: > 0 } shared ? shared
+        : null;
 
     /// <summary>
     /// The node's context key: configured (base64), else a key file in the data folder, created with 32 random bytes on

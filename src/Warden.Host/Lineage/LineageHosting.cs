@@ -7,6 +7,7 @@ using Warden.Lineage.Diagnostics;
 using Warden.Lineage.Logs;
 using Warden.Lineage.Logs.Azure;
 using Warden.Lineage.Logs.Sqlite;
+using Warden.Storage.Options;
 
 namespace Warden.Host.Lineage;
 
@@ -24,13 +25,14 @@ public static class LineageHosting
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
         var dataPath = LineageHostSettings.DataPath(configuration);
-        var azure = LineageHostSettings.IsAzure(configuration);
+        var storage = WardenStorageSettings.Read(configuration);
+        var azure = LineageHostSettings.IsAzure(storage);
         var options = LineageHostSettings.ReadOptions(configuration, dataPath, azure);
         string description;
         Func<IServiceProvider, ILineageLog> open;
         if (azure)
         {
-            var connection = LineageHostSettings.ConnectionString(configuration)
+            var connection = LineageHostSettings.ConnectionString(configuration, storage)
                 ?? throw new InvalidOperationException("Warden:Storage:ConnectionString is required in Azure storage mode (lineage goes to its WardenLineage table).");
             description = "Azure table WardenLineage";
             open = _ => AzureTableLineageLog.OpenAsync(new TableServiceClient(connection)).GetAwaiter().GetResult();
