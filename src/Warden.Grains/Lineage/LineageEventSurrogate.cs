@@ -88,6 +88,12 @@ public readonly struct LineageEventSurrogate
 
     /// <summary>When the revocation took effect.</summary>
     [Id(25)] public DateTimeOffset RevocationEffectiveAt { get; init; }
+
+    /// <summary>The session step's session sequence; 0 when there is no step (see <see cref="LineageEvent.Step"/>).</summary>
+    [Id(26)] public long StepSessionSequence { get; init; }
+
+    /// <summary>The session step's data labels.</summary>
+    [Id(27)] public ImmutableArray<string> StepLabels { get; init; }
 }
 
 /// <summary>Converts <see cref="LineageEvent"/> to and from its Orleans wire form.</summary>
@@ -127,6 +133,9 @@ public sealed class LineageEventSurrogateConverter : IConverter<LineageEvent, Li
                 Reason = surrogate.RevocationReason ?? string.Empty,
                 EffectiveAt = surrogate.RevocationEffectiveAt,
             },
+        Step = surrogate.StepSessionSequence == 0
+            ? null
+            : new LineageSessionStep { SessionSequence = surrogate.StepSessionSequence, Labels = surrogate.StepLabels.IsDefault ? [] : surrogate.StepLabels },
     };
 
     /// <inheritdoc />
@@ -158,5 +167,7 @@ public sealed class LineageEventSurrogateConverter : IConverter<LineageEvent, Li
         RevocationTarget = value.Revocation?.TargetId,
         RevocationReason = value.Revocation?.Reason,
         RevocationEffectiveAt = value.Revocation?.EffectiveAt ?? default,
+        StepSessionSequence = value.Step?.SessionSequence ?? 0,
+        StepLabels = value.Step is { } step ? [.. step.Labels] : [],
     };
 }

@@ -143,6 +143,10 @@ internal static class LineageMapping
             RequestId = decision.ApprovalId,
             ContextDigest = contextDigest,
             RedactedContext = context,
+
+            // INVARIANT: a decision record carries what its session needs to re-apply it (LineageReplay): the lineage
+            // log is the session's journal when the state write is deferred.
+            Step = new LineageSessionStep { SessionSequence = e.Sequence, Labels = e.Labels.IsDefault ? [] : e.Labels },
         };
     }
 

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Events;
 using Warden.Grains.Sessions;
+using Warden.Lineage.Logs;
 using Warden.Lineage.Privacy;
+using Warden.Lineage.Query;
 using Warden.Lineage.Records;
 using Warden.Sessions;
 
@@ -19,6 +21,7 @@ namespace Warden.Grains.Lineage;
 public sealed class LineageRecorder
 {
     private readonly IGrainFactory _grains;
+    private readonly ILineageLog _log;
     private readonly WardenLineageOptions _options;
     private readonly SensitivePaths _sensitive;
     private readonly ILogger<LineageRecorder> _logger;
@@ -26,12 +29,14 @@ public sealed class LineageRecorder
 
     /// <summary>Creates the recorder.</summary>
     /// <param name="grains">The grain factory.</param>
+    /// <param name="log">The silo's lineage log (read when a session replays its journal).</param>
     /// <param name="options">Lineage options (a context key is required).</param>
     /// <param name="logger">Where failures are logged (never with record contents).</param>
-    public LineageRecorder(IGrainFactory grains, IOptions<WardenLineageOptions> options, ILogger<LineageRecorder> logger)
+    public LineageRecorder(IGrainFactory grains, ILineageLog log, IOptions<WardenLineageOptions> options, ILogger<LineageRecorder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;
+        _log = log;
         _options = options.Value;
         _logger = logger;
         if (_options.ContextKey is not { Length: >= ContextRedactor.MinimumKeyLength })
@@ -45,11 +50,15 @@ public sealed class LineageRecorder
     /// <summary>Durable or asynchronous.</summary>
     public LineageMode Mode => _options.Durability;
 
+    /// <summary>The silo's lineage options (write-behind settings of the session journal).</summary>
+    internal WardenLineageOptions Options => _options;
+
     /// <summary>
-    /// Records a batch of decisions (and the other session events committed with them). Returns false when the records
-    /// are not known to be durable (durable mode) or could not be queued: the caller answers deny.
+    /// Records a batch of decisions (and the other session events committed with them). Returns the highest tenant
+    /// sequence of the records (durable mode; 0 in async mode), or null when the records are not known to be durable
+    /// (durable mode) or could not be queued: the caller answers deny.
     /// </summary>
-    internal async Task<bool> RecordDecisionsAsync(string tenantId, SessionState state, IReadOnlyList<SessionEvent> events, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
+    internal async Task<long?> RecordDecisionsAsync(string tenantId, SessionState state, IReadOnlyList<SessionEvent> events, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
     {
         try
         {
@@ -84,13 +93,51 @@ public sealed class LineageRecorder
                 }
             }
 
-            await AppendAsync(tenantId, output);
-            return true;
+            var sequences = await AppendAsync(tenantId, output);
+            return sequences.IsDefaultOrEmpty ? 0 : sequences.Max();
         }
         catch (Exception ex)
         {
             LineageLog.LineageAppendFailed(_logger, ex, tenantId, "decision");
-            return false;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The session's journal after a point: its decision records with a tenant sequence above
+    /// <paramref name="afterLineageSequence"/> and a session sequence above <paramref name="afterSessionSequence"/>, in
+    /// chain order, as the events to re-apply. Throws when the log cannot be read or a record cannot be replayed.
+    /// </summary>
+    internal async Task<List<(long LineageSequence, DecisionEvent Event)>> ReadJournalAsync(
+        string tenantId, string sessionId, long afterLineageSequence, long afterSessionSequence, CancellationToken cancellationToken)
+    {
+        var steps = new List<(long, DecisionEvent)>();
+        var cursor = afterLineageSequence;
+        while (true)
+        {
+            var query = new LineageQuery
+            {
+                TenantId = tenantId,
+                SessionId = sessionId,
+                Kind = LineageEventKind.Decision,
+                AfterSequence = cursor,
+                Limit = LineageQuery.MaxLimit,
+            };
+            var page = 0;
+            await foreach (var record in _log.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                page++;
+                cursor = record.Sequence;
+                if (LineageReplay.ToDecisionEvent(record) is { } step && step.Sequence > afterSessionSequence)
+                {
+                    steps.Add((record.Sequence, step));
+                }
+            }
+
+            if (page < LineageQuery.MaxLimit)
+            {
+                return steps;
+            }
         }
     }
 
@@ -148,8 +195,8 @@ public sealed class LineageRecorder
         }
     }
 
-    private Task AppendAsync(string tenantId, List<LineageEvent> output) =>
-        output.Count == 0 ? Task.CompletedTask : _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
+    private Task<ImmutableArray<long>> AppendAsync(string tenantId, List<LineageEvent> output) =>
+        output.Count == 0 ? Task.FromResult(ImmutableArray<long>.Empty) : _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
 
     private (LineageHash? Digest, string? Context) Redact(string tenantId, string? inputJson)
     {

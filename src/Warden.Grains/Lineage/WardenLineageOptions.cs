@@ -27,4 +27,19 @@ public sealed class WardenLineageOptions
     /// the lineage log.
     /// </summary>
     public byte[]? ContextKey { get; set; }
+
+    /// <summary>
+    /// Durable mode only: a session writes its state behind its decisions (the lineage log is its journal) once this
+    /// many decisions are unwritten. Lifecycle changes still write at once. Default 256.
+    /// </summary>
+    public int StateWriteBehindDecisions { get; set; } = 256;
+
+    /// <summary>Durable mode only: the longest a session's state stays behind its journal while it is active. Default 1 s.</summary>
+    public TimeSpan StateWriteBehindDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Durable mode only: whether a deactivating session writes its state (default true). Replay from lineage makes the
+    /// state whole either way; false only makes the next activation replay more (tests use it to stand in for a crash).
+    /// </summary>
+    public bool WriteStateOnDeactivation { get; set; } = true;
 }

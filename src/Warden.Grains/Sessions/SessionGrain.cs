@@ -27,7 +27,7 @@ namespace Warden.Grains.Sessions;
 /// flight and before every later one.
 /// </summary>
 [GrainType(GrainTypes.Session)]
-internal sealed class SessionGrain(
+internal sealed partial class SessionGrain(
     [PersistentState(GrainTypes.StateNames.Session, WardenStreams.ProviderName)] IPersistentState<SessionState> state,
     TimeProvider clock,
     PolicyCache policies,
@@ -86,6 +86,11 @@ internal sealed class SessionGrain(
             return;
         }
 
+        // INVARIANT: the history is caught up from the session's lineage journal before anything is decided or persisted,
+        // so a new event's sequence follows the last one the agent was told about. A failed replay does not fail the
+        // activation: the session denies every evaluation with the reason until a replay succeeds.
+        var replayed = await ReplayJournalAsync(cancellationToken);
+
         // INVARIANT: a session coming back from storage re-checks its agent and tenant before it serves any call. A
         // suspension or freeze persists its status before its fan-out, so a session the fan-out has not reached yet
         // (or never reaches: the silo died) revokes itself here. Failure to ask fails the activation: nothing allows.
@@ -105,12 +110,21 @@ internal sealed class SessionGrain(
             return;
         }
 
-        await AdoptAsync(Math.Max(snapshot.PolicyVersion, State.PolicyVersion));
+        if (replayed)
+        {
+            await AdoptAsync(Math.Max(snapshot.PolicyVersion, State.PolicyVersion));
+        }
+        else
+        {
+            _pendingAdoption = Math.Max(snapshot.PolicyVersion, State.PolicyVersion);
+        }
+
         ArmExpiryTimer();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await WriteBehindOnDeactivationAsync(cancellationToken);
         if (_events is not null)
         {
             await _events.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
@@ -780,42 +794,87 @@ internal sealed class SessionGrain(
         }
     }
 
-    /// <summary>Persists a batch of decisions; on failure reloads from storage and turns every decision into a deny.</summary>
+    /// <summary>
+    /// Makes a batch of decisions durable before they are answered; whatever is not known to be durable is answered deny.
+    /// Durable lineage: the lineage records are the journal and the state write is deferred (SessionGrain.Journal.cs);
+    /// off or async lineage: the state is written first, as the only durable record.
+    /// </summary>
     private async Task<ImmutableArray<Decision>?> CommitDecisionsAsync(List<SessionEvent> events, ImmutableArray<Decision> decisions, ImmutableArray<EvaluationRequest> requests)
     {
-        try
+        if (_unreplayed is not null)
         {
-            // INVARIANT: a decision reaches the agent only after the history it extends is persisted, so a restart can
-            // never forget an allowed action (a secret read, a spent use) the agent was told about.
-            await state.WriteStateAsync();
+            return await DenyUnreplayedAsync(decisions);
         }
-        catch (Exception ex)
+
+        // Approvals requested or consumed by the batch are lifecycle changes: they are written at once in every mode.
+        var journaled = Journaled && events.TrueForAll(e => e is DecisionEvent);
+        if (!journaled && !await TryWriteStateAsync())
         {
-            WardenLog.StateWriteFailed(logger, ex, Key);
-            this.DeactivateOnIdle();
             var reason = new DecisionReason(ReasonCodes.InternalError, "the decision could not be recorded; denied");
             return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null })];
         }
 
-        // INVARIANT: in durable lineage mode a decision reaches the agent only after its lineage record is durable; a
-        // record not known to be durable turns every decision of the batch into a deny (the history keeps them, which
-        // only ever makes later decisions stricter).
-        if (Lineage is { } lineage && !await lineage.RecordDecisionsAsync(TenantId, State, events, requests, decisions))
+        // INVARIANT: in durable lineage mode a decision reaches the agent only after its lineage record is durable. That
+        // record is the decision's journal entry: it carries what replay needs (session sequence, labels, grant,
+        // outcome), so a restart can never forget an allowed action (a secret read, a spent use) the agent was told
+        // about even though the state write is deferred. In off/async mode the state write above is that guarantee.
+        if (Lineage is { } lineage)
         {
-            var reason = new DecisionReason(ReasonCodes.InternalError, "the decision could not be recorded in lineage; denied");
-            await PublishAsync(events, lineageRecorded: true);
-            return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null })];
+            if (await lineage.RecordDecisionsAsync(TenantId, State, events, requests, decisions) is not { } lineageSequence)
+            {
+                // Not known to be durable: every decision of the batch is denied. The history keeps the decisions (only
+                // ever stricter), so a deferred state is written now: replay must find no sequence gap behind them.
+                if (journaled)
+                {
+                    await TryWriteStateAsync();
+                }
+
+                var reason = new DecisionReason(ReasonCodes.InternalError, "the decision could not be recorded in lineage; denied");
+                await PublishAsync(events, lineageRecorded: true);
+                return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null })];
+            }
+
+            _journalCursor = Math.Max(_journalCursor, lineageSequence);
+            if (journaled)
+            {
+                DeferStateWrite(decisions.Length);
+            }
         }
 
         await PublishAsync(events, lineageRecorded: true);
         return null;
     }
 
-    private async Task PersistOrReloadAsync()
+    /// <summary>Writes the state now; on failure drops the activation (it reloads what is durable) and returns false.</summary>
+    private async Task<bool> TryWriteStateAsync()
     {
         try
         {
-            await state.WriteStateAsync();
+            await WriteStateNowAsync();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            WardenLog.StateWriteFailed(logger, ex, Key);
+            this.DeactivateOnIdle();
+            return false;
+        }
+    }
+
+    private async Task PersistOrReloadAsync()
+    {
+        if (_unreplayed is not null && State.Status == SessionStatus.Open)
+        {
+            // INVARIANT: a session whose history is not replayed persists nothing but its end (a revocation or expiry
+            // must always land); anything else would be decided on a history known to be incomplete.
+            this.DeactivateOnIdle();
+            throw new InvalidOperationException("The session's history could not be replayed from lineage; only ending it is possible until it can.");
+        }
+
+        try
+        {
+            // Writes every deferred decision too: a lifecycle change is never behind the decisions before it.
+            await WriteStateNowAsync();
         }
         catch
         {

@@ -77,6 +77,13 @@ public sealed record SessionState
     [Id(14)]
     public RevocationScope? RevocationScope { get; init; }
 
+    /// <summary>
+    /// A tenant lineage sequence at or below which every decision record of this session is folded into this state
+    /// (0: none known). Replay reads the session's journal after it; a lower bound is always safe.
+    /// </summary>
+    [Id(15)]
+    public long LineageCursor { get; init; }
+
     /// <summary>The sequence number the next event gets.</summary>
     public long NextSequence => History.LastSequence + 1;
 

@@ -68,4 +68,10 @@ public sealed record LineageEvent
 
     /// <summary>The revocation details; required when <see cref="Kind"/> is <see cref="LineageEventKind.Revocation"/>.</summary>
     public LineageRevocation? Revocation { get; init; }
+
+    /// <summary>
+    /// For a decision, what its session needs to replay it (session sequence, data labels). A record with a step is
+    /// encoded in format version 2; a record without one keeps the version-1 form, so older chains verify unchanged.
+    /// </summary>
+    public LineageSessionStep? Step { get; init; }
 }

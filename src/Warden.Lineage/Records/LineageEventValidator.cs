@@ -108,6 +108,24 @@ public static class LineageEventValidator
             return ("PolicyIds", "Policy ids must be a list of non-null strings.");
         }
 
+        if (evt.Step is { } step)
+        {
+            if (step.SessionSequence < 1)
+            {
+                return ("Step.SessionSequence", "A session sequence starts at 1.");
+            }
+
+            if (evt.SessionId is null)
+            {
+                return ("Step", "A session step needs the session id.");
+            }
+
+            if (step.Labels is null || step.Labels.Any(l => l is null))
+            {
+                return ("Step.Labels", "Labels must be a list of non-null strings.");
+            }
+        }
+
         return null;
     }
 

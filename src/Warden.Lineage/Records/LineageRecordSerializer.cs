@@ -27,6 +27,13 @@ namespace Warden.Lineage.Records;
 /// 11 int   decision
 /// </code>
 /// <para>
+/// Format version 2 (a decision that carries a <see cref="LineageSessionStep"/>) is the same array with one element
+/// inserted before the previous hash, so it has 24 elements: 0–20 as above (element 0 = 2), 21 the session step
+/// <c>[int session sequence, array of str data labels]</c>, 22 the previous hash, 23 the hash (SHA-256 of elements
+/// 0–22). A record without a step is always written in version 1 and a version-2 record always has a step, so a
+/// record still has exactly one byte form, and chains written before version 2 verify unchanged.
+/// </para>
+/// <para>
 /// Every value takes MessagePack's shortest form (what <see cref="MessagePackWriter"/> writes: positive and
 /// negative fixint, then the smallest int/uint width; fixstr/str8/str16/str32 by UTF-8 length; fixarray/array16;
 /// bin8 for the 32-byte digests), strings are the UTF-8 bytes of the .NET string with no normalisation, enums are
@@ -41,8 +48,11 @@ namespace Warden.Lineage.Records;
 /// </remarks>
 public static class LineageRecordSerializer
 {
-    /// <summary>The format version this code writes and reads.</summary>
+    /// <summary>The format version of records without a session step (this code writes and reads it).</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>The format version of records with a session step (<see cref="LineageEvent.Step"/>).</summary>
+    public const int StepFormatVersion = 2;
 
     private const int HashedElementCount = 22;
     private const int StoredElementCount = 23;
@@ -84,7 +94,7 @@ public static class LineageRecordSerializer
         ArgumentNullException.ThrowIfNull(evt);
         var buffer = RentBuffer();
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(HashedElementCount);
+        writer.WriteArrayHeader(HashedElementCount + Extra(evt));
         WriteBody(ref writer, sequence, evt, previousHash);
         writer.Flush();
         hashedLength = buffer.WrittenCount;
@@ -108,7 +118,7 @@ public static class LineageRecordSerializer
 
     internal static void Write(ref MessagePackWriter writer, LineageRecord record)
     {
-        writer.WriteArrayHeader(StoredElementCount);
+        writer.WriteArrayHeader(StoredElementCount + Extra(record.Event));
         WriteBody(ref writer, record.Sequence, record.Event, record.PreviousHash);
         WriteHash(ref writer, record.Hash);
     }
@@ -137,9 +147,12 @@ public static class LineageRecordSerializer
         return buffer;
     }
 
+    /// <summary>How many elements the event's format version adds to version 1's (the session step: 1).</summary>
+    private static int Extra(LineageEvent evt) => evt.Step is null ? 0 : 1;
+
     private static void WriteBody(ref MessagePackWriter writer, long sequence, LineageEvent evt, LineageHash previousHash)
     {
-        writer.Write(FormatVersion);
+        writer.Write(evt.Step is null ? FormatVersion : StepFormatVersion);
         writer.Write(evt.TenantId);
         writer.Write(sequence);
         writer.Write(evt.OccurredAt.UtcTicks);
@@ -193,6 +206,13 @@ public static class LineageRecordSerializer
             writer.WriteNil();
         }
 
+        if (evt.Step is { } step)
+        {
+            writer.WriteArrayHeader(2);
+            writer.Write(step.SessionSequence);
+            WriteStrings(ref writer, step.Labels);
+        }
+
         WriteHash(ref writer, previousHash);
     }
 
@@ -215,15 +235,20 @@ public static class LineageRecordSerializer
     private static LineageRecord ReadCore(ref MessagePackReader reader)
     {
         var count = reader.ReadArrayHeader();
-        if (count != StoredElementCount)
+        if (count is not (StoredElementCount or StoredElementCount + 1))
         {
-            throw new LineageFormatException($"A lineage record has {StoredElementCount} elements, found {count}.");
+            throw new LineageFormatException($"A lineage record has {StoredElementCount} or {StoredElementCount + 1} elements, found {count}.");
         }
 
         var version = reader.ReadInt32();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or StepFormatVersion))
         {
             throw new LineageFormatException($"Unknown lineage record format version {version}.");
+        }
+
+        if (count != StoredElementCount + (version == StepFormatVersion ? 1 : 0))
+        {
+            throw new LineageFormatException($"A version-{version} lineage record cannot have {count} elements.");
         }
 
         var tenantId = reader.ReadString() ?? throw new LineageFormatException("The tenant id is missing.");
@@ -271,6 +296,17 @@ public static class LineageRecordSerializer
             };
         }
 
+        LineageSessionStep? step = null;
+        if (version == StepFormatVersion)
+        {
+            ExpectArray(ref reader, 2, "session step");
+            step = new LineageSessionStep
+            {
+                SessionSequence = reader.ReadInt64(),
+                Labels = ReadStrings(ref reader, "session step labels"),
+            };
+        }
+
         var previousHash = ReadHash(ref reader, "previous hash");
         var hash = ReadHash(ref reader, "hash");
 
@@ -300,6 +336,7 @@ public static class LineageRecordSerializer
                 ContextDigest = contextDigest,
                 RedactedContext = redactedContext,
                 Revocation = revocation,
+                Step = step,
             },
         };
     }

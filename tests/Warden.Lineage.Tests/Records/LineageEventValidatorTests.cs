@@ -13,7 +13,7 @@ public sealed class LineageEventValidatorTests
     }
 
     public static TheoryData<string> InvalidCases() =>
-        ["TenantId", "Kind", "Decision", "AgentId", "SessionId", "Action", "Resource", "Revocation", "Revocation.Scope", "OccurredAt"];
+        ["TenantId", "Kind", "Decision", "AgentId", "SessionId", "Action", "Resource", "Revocation", "Revocation.Scope", "OccurredAt", "Step.SessionSequence", "Step.Labels"];
 
     [Theory]
     [MemberData(nameof(InvalidCases))]
@@ -33,6 +33,8 @@ public sealed class LineageEventValidatorTests
             "Revocation" => revocation with { Revocation = null },
             "Revocation.Scope" => revocation with { Revocation = revocation.Revocation! with { Scope = RevocationScope.Unspecified } },
             "OccurredAt" => decision with { OccurredAt = default },
+            "Step.SessionSequence" => decision with { Step = new LineageSessionStep { SessionSequence = 0 } },
+            "Step.Labels" => decision with { Step = new LineageSessionStep { SessionSequence = 1, Labels = [null!] } },
             _ => decision,
         };
 

@@ -203,10 +203,62 @@ public sealed class LineageRecordSerializerTests
     public void Deserialize_UnknownFormatVersion_ThrowsLineageFormatException()
     {
         var bytes = LineageRecordSerializer.Serialize(Chained(Events.Full()));
+        bytes[3] = 0x03;
+
+        var error = Assert.Throws<LineageFormatException>(() => LineageRecordSerializer.Deserialize(bytes));
+        Assert.Contains("version 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serialize_DecisionWithSessionStep_RoundTripsInFormatVersion2()
+    {
+        var evt = Events.Full() with { Step = new LineageSessionStep { SessionSequence = 7, Labels = ["pii", "secret"] } };
+        var record = Chained(evt);
+
+        var bytes = LineageRecordSerializer.Serialize(record);
+        var decoded = LineageRecordSerializer.Deserialize(bytes);
+
+        Assert.Equal(0xdc, bytes[0]);
+        Assert.Equal(24, bytes[2]);
+        Assert.Equal(LineageRecordSerializer.StepFormatVersion, bytes[3]);
+        Assert.Equal(7, decoded.Event.Step!.SessionSequence);
+        Assert.Equal(["pii", "secret"], decoded.Event.Step.Labels);
+        Assert.True(decoded.HasValidHash());
+        Assert.Equal(bytes, LineageRecordSerializer.Serialize(decoded));
+    }
+
+    [Fact]
+    public void ComputeHash_SessionStep_IsCoveredByTheHash()
+    {
+        var previous = LineageHash.Sha256("previous"u8);
+        var withStep = Events.Full() with { Step = new LineageSessionStep { SessionSequence = 7, Labels = ["secret"] } };
+
+        var original = LineageRecordSerializer.ComputeHash(42, withStep, previous);
+
+        Assert.NotEqual(original, LineageRecordSerializer.ComputeHash(42, Events.Full(), previous));
+        Assert.NotEqual(original, LineageRecordSerializer.ComputeHash(42, withStep with { Step = withStep.Step! with { SessionSequence = 8 } }, previous));
+        Assert.NotEqual(original, LineageRecordSerializer.ComputeHash(42, withStep with { Step = withStep.Step! with { Labels = [] } }, previous));
+    }
+
+    [Fact]
+    public void ComputeHash_RecordWithoutStep_KeepsTheVersion1Form()
+    {
+        // A record without a session step is byte for byte what format version 1 wrote, so old chains still verify.
+        var bytes = LineageRecordSerializer.Serialize(Chained(Events.Full()));
+
+        Assert.Equal(23, bytes[2]);
+        Assert.Equal(LineageRecordSerializer.FormatVersion, bytes[3]);
+        Assert.Equal(PinnedHash, LineageRecordSerializer.ComputeHash(42, Events.Full(), LineageHash.Sha256("previous"u8)).ToString());
+    }
+
+    [Fact]
+    public void Deserialize_Version1BytesLabelledVersion2_ThrowsLineageFormatException()
+    {
+        var bytes = LineageRecordSerializer.Serialize(Chained(Events.Full()));
         bytes[3] = 0x02;
 
         var error = Assert.Throws<LineageFormatException>(() => LineageRecordSerializer.Deserialize(bytes));
-        Assert.Contains("version 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("version-2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
