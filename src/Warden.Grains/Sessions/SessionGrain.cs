@@ -875,6 +875,12 @@ internal sealed partial class SessionGrain(
         {
             // Writes every deferred decision too: a lifecycle change is never behind the decisions before it.
             await WriteStateNowAsync();
+            if (State.Status != SessionStatus.Open)
+            {
+                // An ended session decides nothing any more (gate 1 denies with why it ended): nothing is left to replay.
+                _unreplayed = null;
+                _replayBase = null;
+            }
         }
         catch
         {
