@@ -8,7 +8,8 @@ namespace Warden.Host.Lineage;
 
 /// <summary>
 /// Reads lineage configuration: <c>Warden:Lineage</c> (<c>Durability</c> = Durable | Async | Off, <c>SensitiveArguments</c>,
-/// <c>RecordArguments</c>, <c>ContextKey</c> base64, <c>Synchronous</c> = Full | Normal for SQLite), and where the log
+/// <c>RecordArguments</c>, <c>ContextKey</c> base64, <c>Synchronous</c> = Full | Normal for SQLite, the session journal's
+/// <c>StateWriteBehindDecisions</c>, <c>StateWriteBehindDelay</c> and <c>WriteStateOnDeactivation</c>), and where the log
 /// lives from <c>Warden:Storage:Mode</c> (Embedded / Memory → <c>lineage.db</c> in <c>Warden:DataPath</c>; Azure → the
 /// <c>WardenLineage</c> table of <c>Warden:Storage:ConnectionString</c>).
 /// </summary>
@@ -37,6 +38,27 @@ internal static class LineageHostSettings
         if (bool.TryParse(section["RecordArguments"], out var record))
         {
             options.RecordArguments = record;
+        }
+
+        if (section["StateWriteBehindDecisions"] is { Length: > 0 } count)
+        {
+            options.StateWriteBehindDecisions = int.TryParse(count, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+                ? n
+                : throw new InvalidOperationException($"Warden:Lineage:StateWriteBehindDecisions '{count}' must be a whole number of at least 1.");
+        }
+
+        if (section["StateWriteBehindDelay"] is { Length: > 0 } delay)
+        {
+            options.StateWriteBehindDelay = TimeSpan.TryParse(delay, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > TimeSpan.Zero
+                ? d
+                : throw new InvalidOperationException($"Warden:Lineage:StateWriteBehindDelay '{delay}' must be a positive time span (hh:mm:ss.fff).");
+        }
+
+        if (section["WriteStateOnDeactivation"] is { Length: > 0 } onDeactivation)
+        {
+            options.WriteStateOnDeactivation = bool.TryParse(onDeactivation, out var write)
+                ? write
+                : throw new InvalidOperationException($"Warden:Lineage:WriteStateOnDeactivation '{onDeactivation}' must be true or false.");
         }
 
         if (options.Durability != LineageMode.Off)

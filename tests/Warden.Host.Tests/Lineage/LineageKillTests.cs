@@ -12,7 +12,8 @@ namespace Warden.Host.Tests.Lineage;
 
 /// <summary>
 /// The real host process (dotnet Warden.Host.dll with a data folder) is killed while agents are being answered; after a
-/// restart on the same folder every decision an agent received is in the lineage log and the chain verifies.
+/// restart on the same folder every decision an agent received is in the lineage log and the chain verifies, and a session
+/// whose decisions were only in lineage (its state written behind) replays them: its sequence rule and use count hold.
 /// </summary>
 public sealed class LineageKillTests : IAsyncLifetime
 {
@@ -40,11 +41,24 @@ public sealed class LineageKillTests : IAsyncLifetime
         var received = new ConcurrentBag<string>();
         var answered = 0;
         string tenant;
+        (string Tenant, string Credential) credential;
+        string journaled;
         using (var first = await ChildHost.StartAsync(_dataPath, timeout.Token))
         {
-            var credential = await SetUpAsync(first, timeout.Token);
+            credential = await SetUpAsync(first, timeout.Token);
             tenant = credential.Tenant;
             await using var agent = WardenClient.Create(first.Grpc.ToString(), credential.Credential);
+
+            // A session whose decisions the state never holds before the kill (its state is written behind only after
+            // 10 minutes or 100,000 decisions here): a secret read that spends one of two uses of its vault grant.
+            var journal = await agent.OpenSessionAsync(
+                WardenModel.Intent("answer a customer", purpose: "support"),
+                [new ScopeRule { Actions = { "vault.read" }, Resources = { "Acme::Vault::*" }, MaxUses = 2 }, WardenModel.Rule("email.send", "Acme::Mailbox::*")],
+                cancellationToken: timeout.Token);
+            journaled = journal.Id;
+            var secret = await journal.EvaluateAsync("vault.read", WardenModel.Resource("Acme::Vault", "prod-db-password"), cancellationToken: timeout.Token);
+            Assert.True(secret.Decision == Decision.Allow, string.Join("; ", secret.Reasons.Select(r => r.Message)));
+            received.Add(secret.DecisionId);
             var sessions = new List<Client.Agents.WardenSession>();
             for (var i = 0; i < 4; i++)
             {
@@ -104,6 +118,20 @@ public sealed class LineageKillTests : IAsyncLifetime
 
         var missing = received.Where(id => !recorded.Contains(id)).ToArray();
         Assert.True(missing.Length == 0, $"{missing.Length} of {received.Count} received decisions are missing from lineage, e.g. {missing.FirstOrDefault()}");
+
+        // The journaled session replayed its decisions from lineage: the sequence rule and the use count hold.
+        await using var again = WardenClient.Create(second.Grpc.ToString(), credential.Credential);
+        var resumed = again.AttachSession(journaled);
+        var send = await resumed.EvaluateAsync("email.send", WardenModel.Resource("Acme::Mailbox", "out"), LineageScenario.Mail, timeout.Token);
+        var secondUse = await resumed.EvaluateAsync("vault.read", WardenModel.Resource("Acme::Vault", "prod-db-password"), cancellationToken: timeout.Token);
+        var thirdUse = await resumed.EvaluateAsync("vault.read", WardenModel.Resource("Acme::Vault", "prod-db-password"), cancellationToken: timeout.Token);
+
+        Assert.Equal("policy_forbidden", send.Reasons[0].Code);
+        Assert.Contains("no-external-send-after-secret", send.DeterminingPolicies);
+        Assert.True(secondUse.Decision == Decision.Allow, string.Join("; ", secondUse.Reasons.Select(r => r.Code + ": " + r.Message)));
+        Assert.Equal("grant_exhausted", thirdUse.Reasons[0].Code);
+        var after = await lineage.VerifyAuditAsync(new VerifyAuditRequest { TenantId = tenant }, cancellationToken: timeout.Token);
+        Assert.True(after.Intact, after.Message);
     }
 
     private static async Task<(string Tenant, string Credential)> SetUpAsync(ChildHost host, CancellationToken cancellationToken)
@@ -161,6 +189,7 @@ public sealed class LineageKillTests : IAsyncLifetime
                 {
                     dll, "--grpc-port", Text(grpc), "--http-port", Text(http), "--silo-port", Text(silo), "--gateway-port", Text(gateway),
                     "--data", dataPath, "--Warden:Lineage:Durability=Durable",
+                    "--Warden:Lineage:StateWriteBehindDelay=00:10:00", "--Warden:Lineage:StateWriteBehindDecisions=100000",
                 },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
