@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Events;
 using Warden.Grains.Sessions;
+using Warden.Lineage.Chain;
 using Warden.Lineage.Logs;
 using Warden.Lineage.Privacy;
 using Warden.Lineage.Query;
@@ -21,6 +22,7 @@ namespace Warden.Grains.Lineage;
 public sealed class LineageRecorder
 {
     private readonly IGrainFactory _grains;
+    private readonly LineageWriter _writer;
     private readonly ILineageLog _log;
     private readonly WardenLineageOptions _options;
     private readonly SensitivePaths _sensitive;
@@ -29,13 +31,15 @@ public sealed class LineageRecorder
 
     /// <summary>Creates the recorder.</summary>
     /// <param name="grains">The grain factory.</param>
+    /// <param name="writer">The silo's chain writer (appended to directly when <see cref="WardenLineageOptions.AppendInProcess"/>).</param>
     /// <param name="log">The silo's lineage log (read when a session replays its journal).</param>
     /// <param name="options">Lineage options (a context key is required).</param>
     /// <param name="logger">Where failures are logged (never with record contents).</param>
-    public LineageRecorder(IGrainFactory grains, ILineageLog log, IOptions<WardenLineageOptions> options, ILogger<LineageRecorder> logger)
+    public LineageRecorder(IGrainFactory grains, LineageWriter writer, ILineageLog log, IOptions<WardenLineageOptions> options, ILogger<LineageRecorder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;
+        _writer = writer;
         _log = log;
         _options = options.Value;
         _logger = logger;
@@ -196,7 +200,32 @@ public sealed class LineageRecorder
     }
 
     private Task<ImmutableArray<long>> AppendAsync(string tenantId, List<LineageEvent> output) =>
-        output.Count == 0 ? Task.FromResult(ImmutableArray<long>.Empty) : _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
+        output.Count == 0 ? Task.FromResult(ImmutableArray<long>.Empty)
+        : _options.AppendInProcess ? AppendInProcessAsync(output)
+        : _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
+
+    /// <summary>
+    /// What <see cref="LineageWriterGrain.AppendAsync"/> does, without the grain hop: only for a silo that is its log's
+    /// single appender (<see cref="WardenLineageOptions.AppendInProcess"/>).
+    /// </summary>
+    private async Task<ImmutableArray<long>> AppendInProcessAsync(List<LineageEvent> output)
+    {
+        // Queued in call order before the first await, so one call's events stay contiguous and ordered.
+        var pending = new ValueTask<LineageAppendResult>[output.Count];
+        for (var i = 0; i < output.Count; i++)
+        {
+            pending[i] = _writer.AppendAsync(output[i]);
+        }
+
+        var sequences = ImmutableArray.CreateBuilder<long>(output.Count);
+        foreach (var task in pending)
+        {
+            var result = await task;
+            sequences.Add(result.Record?.Sequence ?? 0);
+        }
+
+        return sequences.MoveToImmutable();
+    }
 
     private (LineageHash? Digest, string? Context) Redact(string tenantId, string? inputJson)
     {

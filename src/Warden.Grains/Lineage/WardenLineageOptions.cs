@@ -29,6 +29,14 @@ public sealed class WardenLineageOptions
     public byte[]? ContextKey { get; set; }
 
     /// <summary>
+    /// Whether this silo is the only one that can ever append to its lineage log (the embedded SQLite log: one node per
+    /// data folder). Then decisions and lifecycle events append straight to the silo's <c>LineageWriter</c> instead of
+    /// through the tenant's <see cref="ILineageWriterGrain"/> (no grain hop, no copy of the events). Never in a cluster:
+    /// there the writer grain is what keeps one appender per tenant. Default false.
+    /// </summary>
+    public bool AppendInProcess { get; set; }
+
+    /// <summary>
     /// Durable mode only: a session writes its state behind its decisions (the lineage log is its journal) once this
     /// many decisions are unwritten. Lifecycle changes still write at once. Default 256.
     /// </summary>

@@ -46,6 +46,10 @@ public static class LineageHosting
             }
 
             description = "SQLite " + sqlite.ResolveFilePath();
+
+            // INVARIANT: an embedded node is the only appender of its lineage.db (one node per data folder, held by
+            // warden.lock), so its sessions append straight to the silo's writer without the per-tenant writer grain.
+            options.AppendInProcess = true;
             open = _ => SqliteLineageLog.Open(sqlite);
         }
 

@@ -257,8 +257,8 @@ public sealed class LineageWriter : IAsyncDisposable
             }
 
             var sequence = head.Sequence + 1;
-            var hash = LineageRecordSerializer.ComputeHash(sequence, evt, head.Hash, out var hashedLength);
-            if (LineageRecordSerializer.StoredLength(hashedLength) > LineageLimits.MaxRecordBytes)
+            var encoded = LineageRecordSerializer.EncodeChained(sequence, evt, head.Hash, out var hash);
+            if (encoded.Length > LineageLimits.MaxRecordBytes)
             {
                 var tooLarge = new ArgumentException(
                     $"The encoded record would exceed {LineageLimits.MaxRecordBytes} bytes; cap the context.", "evt");
@@ -267,7 +267,7 @@ public sealed class LineageWriter : IAsyncDisposable
                 continue;
             }
 
-            records.Add(new LineageRecord { Sequence = sequence, Event = evt, PreviousHash = head.Hash, Hash = hash });
+            records.Add(new LineageRecord { Sequence = sequence, Event = evt, PreviousHash = head.Hash, Hash = hash, Encoded = encoded });
             committed.Add(item);
             tentative[tenantId] = new ChainHead(sequence, hash);
         }

@@ -22,9 +22,25 @@ public sealed record LineageRecord
     /// <summary>SHA-256 of this record's canonical encoding (everything above, see <see cref="LineageRecordSerializer"/>).</summary>
     public required LineageHash Hash { get; init; }
 
+    /// <summary>
+    /// The stored form, when the writer produced it while hashing (so the log stores it without encoding the record a
+    /// second time). A copy made with <c>with</c> carries it along, so it is used only while the record still has the
+    /// exact event, sequence and hashes it was encoded from. Set it last in an object initializer.
+    /// </summary>
+    internal byte[]? Encoded
+    {
+        get => _encoded is { } e && ReferenceEquals(e.Event, Event) && e.Sequence == Sequence && e.PreviousHash == PreviousHash && e.Hash == Hash ? e.Bytes : null;
+        init => _encoded = value is null ? null : new EncodedForm(value, Event, Sequence, PreviousHash, Hash);
+    }
+
+    private readonly EncodedForm? _encoded;
+
     /// <summary>The tenant whose chain holds the record (shortcut for <c>Event.TenantId</c>).</summary>
     public string TenantId => Event.TenantId;
 
     /// <summary>Whether <see cref="Hash"/> matches the hash recomputed from the other fields.</summary>
     public bool HasValidHash() => LineageRecordSerializer.ComputeHash(Sequence, Event, PreviousHash) == Hash;
 }
+
+/// <summary>A record's stored bytes and what they were encoded from (see <see cref="LineageRecord.Encoded"/>).</summary>
+internal sealed record EncodedForm(byte[] Bytes, LineageEvent Event, long Sequence, LineageHash PreviousHash, LineageHash Hash);

@@ -64,6 +64,11 @@ public static class LineageRecordSerializer
     public static byte[] Serialize(LineageRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.Encoded is { } encoded)
+        {
+            return (byte[])encoded.Clone();
+        }
+
         var buffer = RentBuffer();
         var writer = new MessagePackWriter(buffer);
         Write(ref writer, record);
@@ -100,6 +105,35 @@ public static class LineageRecordSerializer
         hashedLength = buffer.WrittenCount;
         return LineageHash.Sha256(buffer.WrittenSpan);
     }
+
+    /// <summary>
+    /// Chains an event: its hash and its stored form from one encoding pass (the stored form is the hashed form with the
+    /// element count one higher and the hash appended).
+    /// </summary>
+    internal static byte[] EncodeChained(long sequence, LineageEvent evt, LineageHash previousHash, out LineageHash hash)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var buffer = RentBuffer();
+        var writer = new MessagePackWriter(buffer);
+        var elements = HashedElementCount + Extra(evt);
+        writer.WriteArrayHeader(elements);
+        WriteBody(ref writer, sequence, evt, previousHash);
+        writer.Flush();
+        var hashed = buffer.WrittenSpan;
+        hash = LineageHash.Sha256(hashed);
+
+        // INVARIANT: both counts take the array16 form (0xdc + 2 bytes), so only the count's low byte differs.
+        var stored = new byte[StoredLength(hashed.Length)];
+        hashed.CopyTo(stored);
+        stored[2] = (byte)(elements + 1);
+        stored[hashed.Length] = 0xc4;
+        stored[hashed.Length + 1] = LineageHash.Length;
+        hash.CopyTo(stored.AsSpan(hashed.Length + 2));
+        return stored;
+    }
+
+    /// <summary>The stored form without a copy when the writer kept it (internal callers never modify it).</summary>
+    internal static byte[] GetStoredBytes(LineageRecord record) => record.Encoded ?? Serialize(record);
 
     // The stored form differs from the hashed form only by the 34-byte hash element (bin8 header + 32 bytes);
     // both array headers are array16 (3 bytes), since 22 and 23 exceed the fixarray range.

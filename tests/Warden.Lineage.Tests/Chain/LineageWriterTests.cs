@@ -35,6 +35,39 @@ public sealed class LineageWriterTests
     }
 
     [Fact]
+    public async Task AppendAsync_RecordEncodedWhileHashing_StoresTheCanonicalBytes()
+    {
+        // The writer encodes each record once (hash and stored form from one pass): the bytes must be the canonical ones.
+        var log = new InMemoryLineageLog();
+        await using var writer = new LineageWriter(log);
+        var plain = Events.Full();
+        var stepped = Events.Decision("acme", 2) with { SessionId = "s1", Step = new LineageSessionStep { SessionSequence = 3, Labels = ["secret"] } };
+
+        var records = new[] { (await writer.AppendAsync(plain)).Record!, (await writer.AppendAsync(stepped)).Record! };
+
+        foreach (var record in records)
+        {
+            var fresh = record with { };
+            var canonical = LineageRecordSerializer.Serialize(new LineageRecord { Sequence = record.Sequence, Event = record.Event, PreviousHash = record.PreviousHash, Hash = record.Hash });
+            Assert.Equal(canonical, LineageRecordSerializer.Serialize(fresh));
+            Assert.Equal(LineageRecordSerializer.ComputeHash(record.Sequence, record.Event, record.PreviousHash), record.Hash);
+
+            // A copy with another event or sequence never reuses the bytes encoded for the original.
+            var altered = record with { Event = record.Event with { DecisionId = "forged" } };
+            var moved = record with { Sequence = record.Sequence + 100 };
+            Assert.Equal("forged", LineageRecordSerializer.Deserialize(LineageRecordSerializer.Serialize(altered)).Event.DecisionId);
+            Assert.Equal(record.Sequence + 100, LineageRecordSerializer.Deserialize(LineageRecordSerializer.Serialize(moved)).Sequence);
+        }
+
+        await foreach (var stored in log.ReadAsync(plain.TenantId, 1))
+        {
+            Assert.True(stored.HasValidHash());
+        }
+
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+    }
+
+    [Fact]
     public async Task AppendAsync_TwoTenants_KeepIndependentChains()
     {
         var log = new InMemoryLineageLog();

@@ -254,7 +254,7 @@ public sealed class AzureTableLineageLog : ILineageLog
         LineageRecord? last = null;
         foreach (var record in records)
         {
-            var bytes = LineageRecordSerializer.Serialize(record);
+            var bytes = LineageRecordSerializer.GetStoredBytes(record);
             var recordPartition = PartitionKey(tenantId, BucketOf(record.Sequence));
             var rows = record.Event.SessionId is null ? 1 : 2;
 

@@ -293,7 +293,7 @@ public sealed class SqliteLineageLog : ILineageLog
                 agent.Value = (object?)e.AgentId ?? DBNull.Value;
                 session.Value = (object?)e.SessionId ?? DBNull.Value;
                 resource.Value = (object?)e.Resource ?? DBNull.Value;
-                blob.Value = LineageRecordSerializer.Serialize(record);
+                blob.Value = LineageRecordSerializer.GetStoredBytes(record);
                 insert.ExecuteNonQuery();
                 heads[e.TenantId] = ChainHead.Of(record);
             }
