@@ -3,6 +3,7 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using Warden.Grains.Hosting;
 using Warden.Grains.Lineage;
+using Warden.Lineage.Logs;
 
 namespace Warden.Grains.Tests.Journal;
 
@@ -21,29 +22,32 @@ public sealed class JournalClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var log = Log;
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage("warden");
-            silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams("warden");
-            silo.UseInMemoryReminderService();
-            silo.AddWardenGrains(_ => { });
-            silo.AddWardenLineage(
-                new WardenLineageOptions
-                {
-                    Durability = LineageMode.Durable,
-                    ContextKey = new byte[32],
-                    StateWriteBehindDecisions = 1_000_000,
-                    StateWriteBehindDelay = TimeSpan.FromDays(1),
-                    WriteStateOnDeactivation = false,
-                },
-                _ => log); // FaultyLineageLog ignores disposal: both silos share it.
-        });
+        var log = Log;
+        builder.ConfigureSilo((_, silo) => Configure(silo, _ => log)); // FaultyLineageLog ignores disposal: both silos share it.
         builder.ConfigureClient(client => client.AddMemoryStreams("warden"));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>A silo with memory grain storage and durable lineage on <paramref name="log"/>, state written behind only on lifecycle changes.</summary>
+    internal static void Configure(ISiloBuilder silo, Func<IServiceProvider, ILineageLog> log)
+    {
+        silo.AddMemoryGrainStorage("warden");
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddMemoryStreams("warden");
+        silo.UseInMemoryReminderService();
+        silo.AddWardenGrains(_ => { });
+        silo.AddWardenLineage(
+            new WardenLineageOptions
+            {
+                Durability = LineageMode.Durable,
+                ContextKey = new byte[32],
+                StateWriteBehindDecisions = 1_000_000,
+                StateWriteBehindDelay = TimeSpan.FromDays(1),
+                WriteStateOnDeactivation = false,
+            },
+            log);
     }
 
     public async Task DisposeAsync()

@@ -19,16 +19,11 @@ namespace Warden.Grains.Tests.Journal;
 [Collection(JournalClusterCollection.Name)]
 public sealed class SessionJournalTests(JournalClusterFixture fixture)
 {
-    private static readonly ScopeEntry[] Surface =
-    [
-        new("doc.read", "Acme::Doc::\"reports/*\""),
-        new("vault.read", "Acme::Vault::*"),
-        new("email.send", "Acme::Mailbox::*"),
-    ];
+    private static EvaluationRequest Read => JournalScenario.Read;
 
-    private static readonly EvaluationRequest Read = Act("doc.read", "Acme::Doc", "reports/2026-q1");
-    private static readonly EvaluationRequest Secret = Act("vault.read", "Acme::Vault", "prod-db-password");
-    private static readonly EvaluationRequest Mail = Act("email.send", "Acme::Mailbox", "outbox", """{"to":"someone@example.org","subject":"hello"}""");
+    private static EvaluationRequest Secret => JournalScenario.Secret;
+
+    private static EvaluationRequest Mail => JournalScenario.Mail;
 
     [Fact]
     public async Task Reactivation_DecisionsOnlyInLineage_HistoryUsesAndSequenceRuleMatchWhatTheAgentWasTold()
@@ -168,34 +163,16 @@ public sealed class SessionJournalTests(JournalClusterFixture fixture)
         Assert.True(record.HasValidHash());
     }
 
-    private async Task<(string Tenant, string Session)> OpenAsync()
-    {
-        var tenant = "t" + Guid.NewGuid().ToString("N")[..12];
-        var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(tenant);
-        Ok(await tenantGrain.CreateAsync(new CreateTenant("Journal tenant", Admin)));
-        Ok(await tenantGrain.PublishPolicyAsync(new PublishPolicy(Samples.Policies, Samples.Schema, Samples.Entities, Admin)));
-        Ok(await tenantGrain.RegisterAgentAsync(new RegisterAgent("bot", "owner@example.com", "bot", [.. Surface], "low", ["test"], [], Admin)));
-        var opened = Ok(await fixture.Client.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenant, "bot")).OpenSessionAsync(new OpenSession(
-            new Intent("test task", string.Empty, "prompt-1", "sha256:00", "user@example.com"),
-            [new ScopeRequest("doc.read", "Acme::Doc::\"reports/*\"", MaxUses: 3), new ScopeRequest("vault.read", "Acme::Vault::*"), new ScopeRequest("email.send", "Acme::Mailbox::*")],
-            null)));
-        return (tenant, opened.SessionId);
-    }
+    private Task<(string Tenant, string Session)> OpenAsync() => JournalScenario.OpenAsync(fixture.Client);
 
-    private ISessionGrain Grain(string tenant, string session) => fixture.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenant, session));
+    private ISessionGrain Grain(string tenant, string session) => JournalScenario.Grain(fixture.Client, tenant, session);
 
-    private static Caller Agent(string tenant) => Caller.Agent(tenant, "bot");
+    private static Caller Agent(string tenant) => JournalScenario.Agent(tenant);
 
-    private async Task<Decision> EvaluateAsync(string tenant, string session, EvaluationRequest request) =>
-        Ok(await Grain(tenant, session).EvaluateAsync(Agent(tenant), request));
+    private Task<Decision> EvaluateAsync(string tenant, string session, EvaluationRequest request) =>
+        JournalScenario.EvaluateAsync(fixture.Client, tenant, session, request);
 
-    private async Task<SessionState> StoredAsync(string tenant, string session)
-    {
-        var storage = Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(fixture.Cluster.Silos[0].ServiceProvider, "warden");
-        var state = new Orleans.GrainState<SessionState>();
-        await storage.ReadStateAsync(GrainTypes.StateNames.Session, Orleans.Runtime.GrainId.Create(GrainTypes.Session, WardenIds.SessionKey(tenant, session)), state);
-        return state.State ?? throw new InvalidOperationException("no stored session state");
-    }
+    private Task<SessionState> StoredAsync(string tenant, string session) => JournalScenario.StoredAsync(fixture.Cluster, tenant, session);
 
     private async Task<List<LineageRecord>> DecisionRecordsAsync(string tenant, string session)
     {
