@@ -1,12 +1,9 @@
-using Warden.Agents;
-using Warden.Grains.Hosting;
 using Warden.Grains.Sessions;
 using Warden.Grains.Tests.Cluster;
 using Warden.Lineage.Records;
 using Warden.Policies;
 using Warden.Scopes;
 using Warden.Sessions;
-using Warden.Tenants;
 using static Warden.Grains.Tests.Cluster.Scenario;
 
 namespace Warden.Grains.Tests.Journal;
