@@ -33,6 +33,9 @@ internal sealed partial class SessionGrain
 
     private IGrainTimer? _writeBehindTimer;
 
+    // A policy version the activation could not adopt while the journal was not replayed.
+    private long _pendingAdoption;
+
     /// <summary>Whether decisions are journaled in lineage with their state written behind (durable lineage mode).</summary>
     private bool Journaled => Lineage is { Mode: LineageMode.Durable };
 
@@ -105,9 +108,6 @@ internal sealed partial class SessionGrain
 
         return [.. decisions.Select(d => d with { Effect = DecisionEffect.Deny, Reasons = [reason], ApprovalId = null, GrantId = null })];
     }
-
-    // A policy version the activation could not adopt while the journal was not replayed.
-    private long _pendingAdoption;
 
     /// <summary>Counts decisions whose lineage records are durable but whose state write is deferred, and schedules it.</summary>
     private void DeferStateWrite(int decisions)

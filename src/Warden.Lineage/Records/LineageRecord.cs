@@ -41,6 +41,3 @@ public sealed record LineageRecord
     /// <summary>Whether <see cref="Hash"/> matches the hash recomputed from the other fields.</summary>
     public bool HasValidHash() => LineageRecordSerializer.ComputeHash(Sequence, Event, PreviousHash) == Hash;
 }
-
-/// <summary>A record's stored bytes and what they were encoded from (see <see cref="LineageRecord.Encoded"/>).</summary>
-internal sealed record EncodedForm(byte[] Bytes, LineageEvent Event, long Sequence, LineageHash PreviousHash, LineageHash Hash);
