@@ -44,6 +44,8 @@ public sealed class KillSwitchClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddWardenGrains();
             silo.Services.Replace(ServiceDescriptor.Singleton<ISessionTerminator, SwitchableTerminator>());
+            silo.Services.Replace(ServiceDescriptor.Singleton<IRevocationFanOut, SwitchableFanOut>());
+            silo.Services.AddSingleton<IRevocationObserver, ServerStamps>();
             silo.Services.AddSingleton<PlacementStrategy>(new RandomPlacement());
             silo.AddIncomingGrainCallFilter<FanOutProbe>();
             silo.Configure<ClusterMembershipOptions>(o =>
