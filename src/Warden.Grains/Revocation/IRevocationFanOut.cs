@@ -29,5 +29,8 @@ internal interface IRevocationFanOut
 /// <param name="Lost">Silos that failed and that membership declared dead meanwhile.</param>
 internal sealed record SiloFanOut(ImmutableArray<SiloAddress> Acknowledged, ImmutableArray<SiloAddress> Lost);
 
-/// <summary>A fan-out to the silos that a live silo did not acknowledge: no receipt.</summary>
-internal sealed class RevocationFanOutException(string message) : Exception(message);
+/// <summary>
+/// A revocation (or reactivation) that could not confirm every silo or session: no receipt. An
+/// <see cref="InvalidOperationException"/>, which the host maps onto UNAVAILABLE (repeat the call).
+/// </summary>
+internal sealed class RevocationFanOutException(string message) : InvalidOperationException(message);

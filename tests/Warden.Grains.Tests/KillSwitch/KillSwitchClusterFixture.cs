@@ -59,6 +59,8 @@ public sealed class KillSwitchClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client =>
         {
             client.AddMemoryStreams("warden");
+            // Short, so the load's calls to sessions of a killed silo fail fast and move on to the new activations; a revoke
+            // that times out on the client meanwhile is repeated by the test, as an operator would.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         Cluster = builder.Build();

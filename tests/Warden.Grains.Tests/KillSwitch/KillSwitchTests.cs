@@ -82,7 +82,9 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
             {
                 var revoking = RevokeUntilReceiptAsync(run, declaredDead);
                 await arming.Started.Task.WaitAsync(KillPatience);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} fan-out started; killing {victim} (silos: {string.Join(", ", fixture.Cluster.Silos.Select(h => h.SiloAddress))})");
                 await fixture.KillAsync(victim);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} killed");
                 receipt = await revoking.WaitAsync(KillPatience);
             }
 
@@ -169,9 +171,11 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
                 var outcome = await RevokeAsync(run, "silo lost during incident");
                 return Ok(outcome);
             }
-            catch (Exception) when (attempt < 4)
+            catch (Exception ex) when (attempt < 4)
             {
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} revoke attempt {attempt} failed: {ex.GetType().Name}: {ex.Message}");
                 await declaredDead.WaitAsync(KillPatience);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} victim declared dead");
             }
         }
     }
@@ -183,13 +187,26 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         _ => fixture.Client.GetGrain<ITenantGrain>(run.TenantId).FreezeAsync(new StatusChange(reason, Admin)),
     };
 
-    /// <summary>Completes when a surviving silo's membership declares <paramref name="victim"/> dead.</summary>
-    private Task DeathSignal(SiloAddress victim)
+    /// <summary>Completes when the primary silo's view of the membership table says <paramref name="victim"/> is dead.</summary>
+    /// <remarks>
+    /// Read from the membership snapshots, not a status listener: a listener only hears changes it is subscribed for in
+    /// time, and a missed one left a retry waiting for ever (the hang seen once on the second kill of a run).
+    /// </remarks>
+    private async Task DeathSignal(SiloAddress victim)
     {
-        var oracle = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<ISiloStatusOracle>();
-        var listener = new DeathListener(victim);
-        oracle.SubscribeToSiloStatusEvents(listener);
-        return listener.Dead.Task;
+        var membership = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IClusterMembershipService>();
+        if (membership.CurrentSnapshot.GetSiloStatus(victim) == SiloStatus.Dead)
+        {
+            return;
+        }
+
+        await foreach (var snapshot in membership.MembershipUpdates)
+        {
+            if (snapshot.GetSiloStatus(victim) == SiloStatus.Dead)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -239,18 +256,5 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         Dictionary<string, string> AgentOf)
     {
         public IReadOnlySet<string> InScopeSet { get; } = InScope.ToHashSet(StringComparer.Ordinal);
-    }
-
-    private sealed class DeathListener(SiloAddress victim) : ISiloStatusListener
-    {
-        public TaskCompletionSource Dead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void SiloStatusChangeNotification(SiloAddress updatedSilo, SiloStatus status)
-        {
-            if (updatedSilo.Equals(victim) && status.IsTerminating())
-            {
-                Dead.TrySetResult();
-            }
-        }
     }
 }
