@@ -26,9 +26,11 @@ internal sealed class AgentGrain(
     IOptions<SessionOptions> options,
     ISessionTerminator terminator,
     IRevocationFanOut revocations,
+    IOptions<RevocationOptions> revocationOptions,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain, IAgentControl
 {
     private readonly SessionOptions _options = options.Value;
+    private readonly RevocationOptions _revocationOptions = revocationOptions.Value;
     private SessionEnding? _ending;
     private string? _tenantId;
     private string? _agentId;
@@ -401,8 +403,9 @@ internal sealed class AgentGrain(
     }
 
     /// <summary>
-    /// Ends the registry's sessions durably after the current call returned, in a non-interleaved grain timer that
-    /// retries with back-off until every session acknowledged (the revocation table holds them meanwhile).
+    /// Ends the registry's sessions durably <see cref="RevocationOptions.SessionEndDelay"/> after the current call
+    /// returned, in a non-interleaved grain timer that retries with back-off until every session acknowledged (the
+    /// revocation table holds them meanwhile).
     /// </summary>
     private void EndSessionsLater(Termination termination)
     {
@@ -415,7 +418,7 @@ internal sealed class AgentGrain(
         var ending = new SessionEnding(termination);
         ending.Timer = this.RegisterGrainTimer(
             _ => EndSessionsAsync(ending),
-            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
+            new GrainTimerCreationOptions(_revocationOptions.SessionEndDelay, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
         _ending = ending;
     }
 

@@ -110,7 +110,9 @@ public sealed class TenantGrainTests(WardenClusterFixture fixture)
         Assert.Equal(ReasonCodes.TenantFrozen, d1.Code());
         Assert.Equal(ReasonCodes.TenantFrozen, d2.Code());
         Assert.Equal(CallStatus.FailedPrecondition, reopened.Status);
-        Assert.Equal(SessionStatus.Revoked, Ok(await fixture.Session(tenantId, s1.SessionId).GetAsync(Admin)).Status);
+
+        // The sessions' durable end follows the receipt (the revocation table holds them meanwhile); that it happened
+        // is checked by the reactivation, which must not bring them back (next test).
     }
 
     [Fact]
