@@ -298,8 +298,10 @@ internal sealed class AgentGrain(
     public Task<int> EndSessionsLaterAsync(Termination termination)
     {
         ArgumentNullException.ThrowIfNull(termination);
-        if (State.Status == AgentStatus.None)
+        if (State.Status != AgentStatus.Active)
         {
+            // A stopped agent's sessions were revoked by its own suspension (its table entry holds them and its own
+            // deferred ending is under way): this freeze revokes none of them.
             return Task.FromResult(0);
         }
 
