@@ -56,7 +56,7 @@ internal sealed partial class OperatorService
             .Required(request.Reason, "reason", WardenLimits.MaxShortTextLength)
             .ThrowIfInvalid();
         var op = context.Operator(request.TenantId);
-        Outcome<TenantInfo> info;
+        Outcome<Warden.Tenants.TenantInfo> info;
         try
         {
             info = await Tenant(request.TenantId).ReactivateAsync(new StatusChange(request.Reason, op.ForGrains)).ConfigureAwait(false);
