@@ -124,14 +124,18 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
 
         Ok(await fixture.Agent(tenantId, "bot").ReactivateAsync(new StatusChange("checked", Admin)));
         var registry = Ok(await fixture.Agent(tenantId, "bot").ListSessionsAsync());
-        await fixture.OpenAsync(tenantId, "bot");
+        var reopened = await fixture.OpenAsync(tenantId, "bot");
         var decision = await fixture.EvaluateAsync(tenantId, "bot", old.SessionId, Act("doc.read", "Doc", "x"));
+        var fresh = await fixture.EvaluateAsync(tenantId, "bot", reopened.SessionId, Act("doc.read", "Doc", "x"));
 
         // The reactivation ended the suspended sessions durably before it cleared the revocation table: the old session
         // left the registry and answers from its stored status, not from the (cleared) table.
         Assert.Empty(registry);
         Assert.Equal(ReasonCodes.AgentSuspended, decision.Code());
         Assert.Equal(SessionStatus.Revoked, Ok(await fixture.Session(tenantId, old.SessionId).GetAsync(Admin)).Status);
+
+        // The reactivation cleared every silo's revocation table: the new session is not refused as suspended.
+        Assert.NotEqual(ReasonCodes.AgentSuspended, fresh.Code());
     }
 
     [Fact]

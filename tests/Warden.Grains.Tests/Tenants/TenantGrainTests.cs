@@ -126,9 +126,13 @@ public sealed class TenantGrainTests(WardenClusterFixture fixture)
         Ok(await fixture.Tenant(tenantId).ReactivateAsync(new StatusChange("drill over", Admin)));
         var after = await fixture.OpenAsync(tenantId, "a1");
         var old = await fixture.EvaluateAsync(tenantId, "a1", before.SessionId, Act("doc.read", "Doc", "x"));
+        var fresh = await fixture.EvaluateAsync(tenantId, "a1", after.SessionId, Act("doc.read", "Doc", "x"));
 
         Assert.NotEqual(before.SessionId, after.SessionId);
         Assert.Equal(ReasonCodes.TenantFrozen, old.Code());
+
+        // The reactivation cleared every silo's revocation table: the new session is not refused as frozen.
+        Assert.NotEqual(ReasonCodes.TenantFrozen, fresh.Code());
     }
 
     [Fact]
