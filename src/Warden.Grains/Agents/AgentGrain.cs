@@ -419,20 +419,21 @@ internal sealed class AgentGrain(
 
         var ending = new SessionEnding(termination);
         ending.Timer = this.RegisterGrainTimer(
-            _ => EndSessionsAsync(ending),
+            cancellation => EndSessionsAsync(ending, cancellation),
             new GrainTimerCreationOptions(_revocationOptions.SessionEndDelay, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
         _ending = ending;
     }
 
-    private async Task EndSessionsAsync(SessionEnding ending)
+    private async Task EndSessionsAsync(SessionEnding ending, CancellationToken cancellation)
     {
-        if (!ReferenceEquals(_ending, ending))
+        // A deactivating agent (silo shutting down) stops here; the registry is persisted and its next activation resumes.
+        if (!ReferenceEquals(_ending, ending) || cancellation.IsCancellationRequested)
         {
             return;
         }
 
         var (_, failures) = await RevokeLiveSessionsAsync(ending.Termination);
-        if (failures == 0)
+        if (failures == 0 || cancellation.IsCancellationRequested)
         {
             CancelEnding();
             return;
