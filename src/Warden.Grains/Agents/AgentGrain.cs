@@ -25,9 +25,13 @@ internal sealed class AgentGrain(
     TimeProvider clock,
     IOptions<SessionOptions> options,
     ISessionTerminator terminator,
+    IRevocationFanOut revocations,
+    IOptions<RevocationOptions> revocationOptions,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain, IAgentControl
 {
     private readonly SessionOptions _options = options.Value;
+    private readonly RevocationOptions _revocationOptions = revocationOptions.Value;
+    private SessionEnding? _ending;
     private string? _tenantId;
     private string? _agentId;
     private EventPublisher? _events;
@@ -48,6 +52,12 @@ internal sealed class AgentGrain(
         {
             _tenantId = tenant;
             _agentId = agent;
+        }
+
+        if (State.Status is AgentStatus.Suspended or AgentStatus.Retired && !State.LiveSessions.IsEmpty)
+        {
+            // A deferred ending cut short by a deactivation or a lost silo resumes here.
+            EndSessionsLater(new Termination(RevocationScope.Agent, State.StatusReason ?? "agent stopped", Caller.System.ToString()));
         }
 
         return Task.CompletedTask;
@@ -220,11 +230,26 @@ internal sealed class AgentGrain(
 
         if (State.Status == AgentStatus.Suspended)
         {
+            // INVARIANT: every session the suspension revoked is durably revoked before the revocation table forgets the
+            // agent, so none comes back open; the deferred ending is then done (cancelled), so it cannot end new sessions.
+            var (_, failures) = await RevokeLiveSessionsAsync(new Termination(RevocationScope.Agent, State.StatusReason ?? "agent suspended", change.Actor.ToString()));
+            if (failures > 0)
+            {
+                throw new RevocationFanOutException($"Agent {Key} stays suspended: {failures} sessions did not confirm their revocation; repeat the call to retry.");
+            }
+
+            CancelEnding();
             var now = clock.GetUtcNow();
             state.State = State with { Status = AgentStatus.Active, StatusReason = change.Reason, StatusChangedAt = now };
             await state.WriteStateAsync();
             WardenLog.AgentStatusChanged(logger, Key, nameof(AgentStatus.Active), change.Actor.ToString(), change.Reason);
             await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = change.Actor.ToString(), AgentId = AgentId, Status = AgentStatus.Active, Reason = change.Reason });
+        }
+
+        if (State.Status == AgentStatus.Active)
+        {
+            // Always, so that repeating a reactivation whose clearing failed completes it.
+            await revocations.ClearAsync(RevokedScope.Agent(TenantId, AgentId, string.Empty));
         }
 
         return ToInfo();
@@ -262,7 +287,27 @@ internal sealed class AgentGrain(
             throw new InvalidOperationException($"{failures} sessions of agent {Key} did not acknowledge the revocation.");
         }
 
+        if (State.Status == AgentStatus.Active)
+        {
+            CancelEnding();
+        }
+
         return revoked;
+    }
+
+    public Task<int> EndSessionsLaterAsync(Termination termination)
+    {
+        ArgumentNullException.ThrowIfNull(termination);
+        if (State.Status != AgentStatus.Active)
+        {
+            // A stopped agent's sessions were revoked by its own suspension (its table entry holds them and its own
+            // deferred ending is under way): this freeze revokes none of them.
+            return Task.FromResult(0);
+        }
+
+        var live = LiveCount();
+        EndSessionsLater(termination);
+        return Task.FromResult(live);
     }
 
     public async Task AdoptPolicyAsync(long version)
@@ -320,21 +365,88 @@ internal sealed class AgentGrain(
         await state.WriteStateAsync();
         WardenLog.AgentStatusChanged(logger, Key, status.ToString(), actor, change.Reason);
 
-        var (revoked, failures) = await RevokeLiveSessionsAsync(new Termination(RevocationScope.Agent, change.Reason, actor));
-        if (failures > 0)
+        // INVARIANT: the receipt is returned only after every active silo recorded the suspension in its revocation
+        // table (each decision there checks it before its answer leaves the session grain). Throws otherwise: no receipt.
+        var termination = new Termination(RevocationScope.Agent, change.Reason, actor);
+        var live = LiveCount();
+        var fanOut = await revocations.RecordAsync(RevokedScope.Agent(TenantId, AgentId, change.Reason));
+        if (!fanOut.Lost.IsEmpty)
         {
-            // No receipt: the guarantee is only given once every session acknowledged. Suspending again retries.
-            throw new InvalidOperationException(
-                $"Agent {Key} is {status.ToString().ToLowerInvariant()}, but {failures} sessions did not acknowledge the revocation; repeat the call to retry.");
+            // A silo died mid fan-out and may not know yet that it was declared dead: end every session durably now (the
+            // state write's ETag check fences off any activation it still runs).
+            var (_, failures) = await RevokeLiveSessionsAsync(termination);
+            if (failures > 0)
+            {
+                throw new RevocationFanOutException(
+                    $"Agent {Key} is {status.ToString().ToLowerInvariant()}, but {failures} sessions did not acknowledge the revocation after a silo was lost; repeat the call to retry.");
+            }
+        }
+        else
+        {
+            EndSessionsLater(termination);
         }
 
-        var receipt = new RevocationReceipt(RevocationScope.Agent, TenantId, AgentId, change.Reason, actor, revoked, effectiveAt, clock.GetUtcNow());
-        await Events.PublishAsync(
+        var receipt = new RevocationReceipt(RevocationScope.Agent, TenantId, AgentId, change.Reason, actor, live, effectiveAt, clock.GetUtcNow());
+
+        // Observers only: the receipt does not wait for stream delivery.
+        Events.Enqueue(
         [
             new AgentChangedEvent { TenantId = TenantId, At = effectiveAt, Actor = actor, AgentId = AgentId, Status = status, Reason = change.Reason },
             new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt },
         ]);
-        return receipt;
+        return RevocationGate.Returning(ServiceProvider, receipt);
+    }
+
+    /// <summary>Live (unexpired) sessions in the registry: those a revocation ends now or is ending.</summary>
+    private int LiveCount()
+    {
+        var now = clock.GetUtcNow();
+        return State.LiveSessions.Count(s => s.ExpiresAt > now);
+    }
+
+    /// <summary>
+    /// Ends the registry's sessions durably <see cref="RevocationOptions.SessionEndDelay"/> after the current call
+    /// returned, in a non-interleaved grain timer that retries with back-off until every session acknowledged (the
+    /// revocation table holds them meanwhile).
+    /// </summary>
+    private void EndSessionsLater(Termination termination)
+    {
+        if (_ending is { } running)
+        {
+            running.Termination = termination;
+            return;
+        }
+
+        var ending = new SessionEnding(termination);
+        ending.Timer = this.RegisterGrainTimer(
+            cancellation => EndSessionsAsync(ending, cancellation),
+            new GrainTimerCreationOptions(_revocationOptions.SessionEndDelay, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
+        _ending = ending;
+    }
+
+    private async Task EndSessionsAsync(SessionEnding ending, CancellationToken cancellation)
+    {
+        // A deactivating agent (silo shutting down) stops here; the registry is persisted and its next activation resumes.
+        if (!ReferenceEquals(_ending, ending) || cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var (_, failures) = await RevokeLiveSessionsAsync(ending.Termination);
+        if (failures == 0 || cancellation.IsCancellationRequested)
+        {
+            CancelEnding();
+            return;
+        }
+
+        ending.Delay = ending.Delay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(ending.Delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+        ending.Timer?.Change(ending.Delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void CancelEnding()
+    {
+        _ending?.Timer?.Dispose();
+        _ending = null;
     }
 
     /// <summary>
@@ -369,6 +481,16 @@ internal sealed class AgentGrain(
         }
 
         return (revoked, sessions.Count - acknowledged.Count);
+    }
+
+    /// <summary>A deferred durable ending of the registry's sessions.</summary>
+    private sealed class SessionEnding(Termination termination)
+    {
+        public Termination Termination { get; set; } = termination;
+
+        public IGrainTimer? Timer { get; set; }
+
+        public TimeSpan Delay { get; set; }
     }
 
     private async Task<bool> WithRetriesAsync(string sessionId, Func<Task> call)

@@ -46,6 +46,12 @@ public static class WardenGrainsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyCache>();
         services.TryAddSingleton<ISessionTerminator, AcknowledgedSessionTerminator>();
+        services.AddOptions<RevocationOptions>();
+        services.TryAddSingleton<RevocationTable>();
+        services.TryAddSingleton<RevocationTableClient>();
+        services.TryAddSingleton<AcknowledgedRevocationFanOut>();
+        services.TryAddSingleton<IRevocationFanOut>(sp => sp.GetRequiredService<AcknowledgedRevocationFanOut>());
+        services.AddGrainService<RevocationTableService>();
         return services;
     }
 

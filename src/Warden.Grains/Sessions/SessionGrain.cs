@@ -12,6 +12,7 @@ using Warden.Grains.Hosting;
 using Warden.Grains.Lineage;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
+using Warden.Grains.Revocation;
 using Warden.Grains.Scopes;
 using Warden.Grains.Tenants;
 using Warden.Scopes;
@@ -46,6 +47,7 @@ internal sealed partial class SessionGrain(
     private EventPublisher? _events;
     private LineageRecorder? _lineage;
     private bool _lineageResolved;
+    private RevocationGate? _revocations;
 
     private SessionState State => state.State;
 
@@ -56,6 +58,9 @@ internal sealed partial class SessionGrain(
     private string SessionId => _sessionId ?? throw new InvalidOperationException("Malformed session key.");
 
     private EventPublisher Events => _events ??= EventPublisher.ForSession(this, TenantId, SessionId, logger);
+
+    /// <summary>This silo's revocation table, as the decision path checks it (see <see cref="RevocationGate"/>).</summary>
+    private RevocationGate Revocations => _revocations ??= RevocationGate.For(ServiceProvider);
 
     /// <summary>The silo's lineage recorder; null when lineage is off.</summary>
     private LineageRecorder? Lineage
@@ -209,7 +214,8 @@ internal sealed partial class SessionGrain(
 
         var events = new List<SessionEvent>(2);
         var decision = Decide(events, request, caller.ToString(), clock.GetUtcNow());
-        return await CommitDecisionsAsync(events, [decision], [request]) is { } failed ? failed[0] : decision;
+        var committed = await CommitDecisionsAsync(events, [decision], [request]) is { } failed ? failed[0] : decision;
+        return Revocations.Seal(TenantId, State.AgentId, SessionId, committed);
     }
 
     public async Task<Outcome<ImmutableArray<Decision>>> EvaluateManyAsync(Caller caller, ImmutableArray<EvaluationRequest> requests)
@@ -257,7 +263,8 @@ internal sealed partial class SessionGrain(
         }
 
         var result = decisions.MoveToImmutable();
-        return await CommitDecisionsAsync(events, result, requests) is { } failed ? failed : result;
+        var committed = await CommitDecisionsAsync(events, result, requests) is { } failed ? failed : result;
+        return Revocations.Seal(TenantId, State.AgentId, SessionId, committed);
     }
 
     public async Task<Outcome<GrantRequestResult>> RequestGrantAsync(Caller caller, GrantRequest request)
@@ -415,9 +422,11 @@ internal sealed partial class SessionGrain(
             revoked = 1;
         }
 
+        // The revocation was persisted above (EndAsync writes before it returns); the receipt's event is for observers
+        // and does not wait for stream delivery.
         var receipt = new RevocationReceipt(RevocationScope.Session, TenantId, SessionId, reason, actor, revoked, effectiveAt, clock.GetUtcNow());
-        await Events.PublishAsync(new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt });
-        return receipt;
+        Events.Enqueue([new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt }]);
+        return RevocationGate.Returning(ServiceProvider, receipt);
     }
 
     public Task<Outcome<SessionInfo>> GetAsync(Caller caller) =>
@@ -778,7 +787,7 @@ internal sealed partial class SessionGrain(
                 // close the session out afterwards.
                 return new DecisionReason(ReasonCodes.SessionExpired, $"the session expired at {State.ExpiresAt:O}");
             case SessionStatus.Open:
-                return null;
+                return Revocations.Check(TenantId, State.AgentId);
             case SessionStatus.Closed:
                 return new DecisionReason(ReasonCodes.SessionClosed, "the session is closed");
             case SessionStatus.Expired:

@@ -13,6 +13,7 @@ using Warden.Grains.Events;
 using Warden.Grains.Hosting;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
+using Warden.Grains.Revocation;
 using Warden.Grains.Sessions;
 using Warden.Policies;
 using Warden.Sessions;
@@ -31,6 +32,7 @@ internal sealed class TenantGrain(
     TimeProvider clock,
     PolicyCache policies,
     IOptions<SessionOptions> options,
+    IRevocationFanOut revocations,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantControl
 {
     private readonly SessionOptions _options = options.Value;
@@ -263,25 +265,35 @@ internal sealed class TenantGrain(
         await state.WriteStateAsync();
         WardenLog.TenantStatusChanged(logger, TenantId, nameof(TenantStatus.Frozen), actor, change.Reason);
 
+        // INVARIANT: the receipt is returned only after every active silo recorded the freeze in its revocation table
+        // (each decision there checks it before its answer leaves the session grain). Throws otherwise: no receipt.
         var termination = new Termination(RevocationScope.Tenant, change.Reason, actor);
+        var fanOut = await revocations.RecordAsync(RevokedScope.Tenant(TenantId, change.Reason));
+
+        // A silo lost mid fan-out may not know yet that it was declared dead: then every session is ended durably now
+        // (the state write's ETag check fences off its activations). Otherwise each agent ends its sessions afterwards.
         var revoked = 0;
         var failures = await FanOutAsync(
-            async agent => Interlocked.Add(ref revoked, await agent.RevokeSessionsAsync(termination)),
+            fanOut.Lost.IsEmpty
+                ? async agent => Interlocked.Add(ref revoked, await agent.EndSessionsLaterAsync(termination))
+                : async agent => Interlocked.Add(ref revoked, await agent.RevokeSessionsAsync(termination)),
             (agentId, ex) => WardenLog.RevocationFanOutFailed(logger, ex, WardenIds.AgentKey(TenantId, agentId), "*", _options.FanOutAttempts));
         if (failures > 0)
         {
-            // No receipt: the guarantee is only given once every session acknowledged. Freezing again repeats the fan-out.
-            throw new InvalidOperationException(
-                $"Tenant {TenantId} is frozen, but {failures} agents did not confirm that their sessions are revoked; freeze again to retry.");
+            // No receipt: the sessions of these agents are held by the table but not known to be ending. Freezing again retries.
+            throw new RevocationFanOutException(
+                $"Tenant {TenantId} is frozen, but {failures} agents did not confirm that their sessions are being revoked; freeze again to retry.");
         }
 
         var receipt = new RevocationReceipt(RevocationScope.Tenant, TenantId, TenantId, change.Reason, actor, revoked, effectiveAt, clock.GetUtcNow());
-        await Events.PublishAsync(
+
+        // Observers only: the receipt does not wait for stream delivery.
+        Events.Enqueue(
         [
             new TenantStatusChangedEvent { TenantId = TenantId, At = effectiveAt, Actor = actor, Status = TenantStatus.Frozen, Reason = change.Reason },
             new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt },
         ]);
-        return receipt;
+        return RevocationGate.Returning(ServiceProvider, receipt);
     }
 
     public async Task<Outcome<TenantInfo>> ReactivateAsync(StatusChange change)
@@ -298,6 +310,17 @@ internal sealed class TenantGrain(
 
         if (State.Status == TenantStatus.Frozen)
         {
+            // INVARIANT: every session the freeze revoked is durably revoked before the revocation table forgets the
+            // tenant, so none comes back open after the reactivation.
+            var termination = new Termination(RevocationScope.Tenant, State.StatusReason ?? "tenant frozen", change.Actor.ToString());
+            var failures = await FanOutAsync(
+                agent => agent.RevokeSessionsAsync(termination),
+                (agentId, ex) => WardenLog.RevocationFanOutFailed(logger, ex, WardenIds.AgentKey(TenantId, agentId), "*", _options.FanOutAttempts));
+            if (failures > 0)
+            {
+                throw new RevocationFanOutException($"Tenant {TenantId} stays frozen: {failures} agents did not confirm that their sessions are revoked; repeat the call to retry.");
+            }
+
             var now = clock.GetUtcNow();
             state.State = State with { Status = TenantStatus.Active, StatusReason = change.Reason, StatusChangedAt = now };
             await state.WriteStateAsync();
@@ -305,6 +328,8 @@ internal sealed class TenantGrain(
             await Events.PublishAsync(new TenantStatusChangedEvent { TenantId = TenantId, At = now, Actor = change.Actor.ToString(), Status = TenantStatus.Active, Reason = change.Reason });
         }
 
+        // Always, so that repeating a reactivation whose clearing failed completes it.
+        await revocations.ClearAsync(RevokedScope.Tenant(TenantId, string.Empty));
         return ToInfo();
     }
 

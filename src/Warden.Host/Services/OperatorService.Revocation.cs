@@ -56,7 +56,20 @@ internal sealed partial class OperatorService
             .Required(request.Reason, "reason", WardenLimits.MaxShortTextLength)
             .ThrowIfInvalid();
         var op = context.Operator(request.TenantId);
-        var info = await Tenant(request.TenantId).ReactivateAsync(new StatusChange(request.Reason, op.ForGrains)).ConfigureAwait(false);
+        Outcome<Warden.Tenants.TenantInfo> info;
+        try
+        {
+            info = await Tenant(request.TenantId).ReactivateAsync(new StatusChange(request.Reason, op.ForGrains)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ExceptionMapping.IsUnavailable(ex))
+        {
+            // The freeze's sessions must be durably revoked (and every silo's revocation table cleared) first; until
+            // then the tenant stays frozen or still denies on some silo. Repeating the call completes it.
+            throw new RpcException(new Status(
+                StatusCode.Unavailable,
+                "the reactivation could not confirm every session or silo; the tenant may still deny: repeat the call"));
+        }
+
         return ProtoMapping.ToProto(info.Unwrap("tenant_id"));
     }
 

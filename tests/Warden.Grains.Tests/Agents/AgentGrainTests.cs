@@ -96,7 +96,6 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         Assert.Equal(ReasonCodes.AgentSuspended, d1.Code());
         Assert.Equal(ReasonCodes.AgentSuspended, d2.Code());
         Assert.Equal(CallStatus.FailedPrecondition, reopened.Status);
-        Assert.Empty(Ok(await fixture.Agent(tenantId, "bot").ListSessionsAsync()));
     }
 
     [Fact]
@@ -124,10 +123,19 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         Ok(await fixture.Agent(tenantId, "bot").SuspendAsync(new StatusChange("check", Admin)));
 
         Ok(await fixture.Agent(tenantId, "bot").ReactivateAsync(new StatusChange("checked", Admin)));
-        await fixture.OpenAsync(tenantId, "bot");
+        var registry = Ok(await fixture.Agent(tenantId, "bot").ListSessionsAsync());
+        var reopened = await fixture.OpenAsync(tenantId, "bot");
         var decision = await fixture.EvaluateAsync(tenantId, "bot", old.SessionId, Act("doc.read", "Doc", "x"));
+        var fresh = await fixture.EvaluateAsync(tenantId, "bot", reopened.SessionId, Act("doc.read", "Doc", "x"));
 
+        // The reactivation ended the suspended sessions durably before it cleared the revocation table: the old session
+        // left the registry and answers from its stored status, not from the (cleared) table.
+        Assert.Empty(registry);
         Assert.Equal(ReasonCodes.AgentSuspended, decision.Code());
+        Assert.Equal(SessionStatus.Revoked, Ok(await fixture.Session(tenantId, old.SessionId).GetAsync(Admin)).Status);
+
+        // The reactivation cleared every silo's revocation table: the new session is not refused as suspended.
+        Assert.NotEqual(ReasonCodes.AgentSuspended, fresh.Code());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
+using Warden.Grains.Revocation;
 using Warden.Grains.Sessions;
 using Warden.Sessions;
 
@@ -8,7 +9,7 @@ namespace Warden.Grains.Tests.KillSwitch;
 /// <summary>
 /// An incoming call filter on every silo of the kill-switch cluster. It records which silo served each session (so a
 /// test can show its sessions are spread over the cluster), and, when armed, signals the first session termination of a
-/// fan-out and holds every termination that reaches the victim silo, so the test can kill that silo in the middle of
+/// fan-out and holds every revocation step (table entry or session termination) that reaches the victim silo, so the test can kill that silo in the middle of
 /// the fan-out, while acknowledgements from it are still outstanding.
 /// </summary>
 internal sealed class FanOutProbe(ILocalSiloDetails silo) : IIncomingGrainCallFilter
@@ -28,9 +29,7 @@ internal sealed class FanOutProbe(ILocalSiloDetails silo) : IIncomingGrainCallFi
         {
             s_servedBy[context.TargetId.Key.ToString()!] = silo.SiloAddress;
         }
-        else if (context.InterfaceMethod?.DeclaringType == typeof(ISessionControl)
-            && context.InterfaceMethod?.Name == nameof(ISessionControl.TerminateAsync)
-            && s_armed is { } armed)
+        else if (IsRevocation(context) && s_armed is { } armed)
         {
             armed.Started.TrySetResult();
             if (silo.SiloAddress.Equals(armed.Victim))
@@ -42,6 +41,11 @@ internal sealed class FanOutProbe(ILocalSiloDetails silo) : IIncomingGrainCallFi
 
         await context.Invoke();
     }
+
+    /// <summary>A revocation's fan-out step: a silo's table entry, or (durable path) a session's termination.</summary>
+    private static bool IsRevocation(IIncomingGrainCallContext context) =>
+        (context.InterfaceMethod?.DeclaringType == typeof(IRevocationTableService) && context.InterfaceMethod?.Name == nameof(IRevocationTableService.RecordAsync))
+        || (context.InterfaceMethod?.DeclaringType == typeof(ISessionControl) && context.InterfaceMethod?.Name == nameof(ISessionControl.TerminateAsync));
 
     /// <summary>One armed fan-out.</summary>
     internal sealed class Arming(SiloAddress victim) : IDisposable

@@ -44,6 +44,8 @@ public sealed class KillSwitchClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddWardenGrains();
             silo.Services.Replace(ServiceDescriptor.Singleton<ISessionTerminator, SwitchableTerminator>());
+            silo.Services.Replace(ServiceDescriptor.Singleton<IRevocationFanOut, SwitchableFanOut>());
+            silo.Services.AddSingleton<IRevocationObserver, ServerStamps>();
             silo.Services.AddSingleton<PlacementStrategy>(new RandomPlacement());
             silo.AddIncomingGrainCallFilter<FanOutProbe>();
             silo.Configure<ClusterMembershipOptions>(o =>
@@ -57,6 +59,8 @@ public sealed class KillSwitchClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client =>
         {
             client.AddMemoryStreams("warden");
+            // Short, so the load's calls to sessions of a killed silo fail fast and move on to the new activations; a revoke
+            // that times out on the client meanwhile is repeated by the test, as an operator would.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         Cluster = builder.Build();

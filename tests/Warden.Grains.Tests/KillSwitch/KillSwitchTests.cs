@@ -47,6 +47,7 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         var violations = log.Violations(run.InScopeSet, revokedAt);
         output.WriteLine($"{scope} scope: {log.Records.Count} decisions, {log.SentAfter(run.InScopeSet, revokedAt).Count} in scope sent after the revoke returned, {violations.Count} violations");
         Assert.True(violations.Count == 0, "allowed after the revoke returned: " + string.Join("; ", violations));
+        AssertStrict(run, receipt, scope);
         Assert.All(log.SentAfter(run.InScopeSet, revokedAt), r => Assert.Equal((DecisionEffect.Deny, ExpectedCode(scope)), (r.Effect!.Value, r.Code)));
         Assert.Equal(run.InScope.Count, receipt.SessionsRevoked);
         Assert.Equal(scope, receipt.Scope);
@@ -54,9 +55,8 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         Assert.True(run.All.Select(s => FanOutProbe.ServedBy[WardenIds.SessionKey(s.TenantId, s.SessionId)]).Distinct().Count() >= 2, "sessions did not spread over the silos");
     }
 
-    // One kill per cluster: the tenant scope runs the whole chain (tenant → agents → sessions). A second kill after the
-    // restored silo joined hung once on the loaded machine (not yet diagnosed), so the agent scope is not repeated here.
     [Theory]
+    [InlineData(RevocationScope.Agent)]
     [InlineData(RevocationScope.Tenant)]
     public async Task Revoke_SiloKilledMidFanOut_NoAllowInScopeAfterReceipt(RevocationScope scope)
     {
@@ -82,7 +82,9 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
             {
                 var revoking = RevokeUntilReceiptAsync(run, declaredDead);
                 await arming.Started.Task.WaitAsync(KillPatience);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} fan-out started; killing {victim} (silos: {string.Join(", ", fixture.Cluster.Silos.Select(h => h.SiloAddress))})");
                 await fixture.KillAsync(victim);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} killed");
                 receipt = await revoking.WaitAsync(KillPatience);
             }
 
@@ -92,6 +94,7 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
 
             var violations = log.Violations(run.InScopeSet, revokedAt);
             Assert.True(violations.Count == 0, "allowed after the revoke returned: " + string.Join("; ", violations));
+            AssertStrict(run, receipt, scope);
             Assert.Equal(scope, receipt.Scope);
 
             // Every session in scope, those of the dead silo included, now answers from storage with the revocation.
@@ -118,18 +121,37 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         await load.AllAllowedOnceAsync().WaitAsync(Patience);
 
         long revokedAt;
-        using (SwitchableTerminator.BreakFor())
+        RevocationReceipt receipt;
+        using (BrokenFanOut.Enable())
         {
-            Ok(await RevokeAsync(run, "broken drill"));
+            receipt = Ok(await RevokeAsync(run, "broken drill"));
             revokedAt = log.Next();
             load.RevokeReturnedAt(revokedAt);
             await load.CallsAfterRevokeAsync(run.InScope, calls: 2).WaitAsync(Patience);
         }
 
-        // The broken fan-out returned before any session heard of the revocation: the checker must see the allows.
+        // The broken fan-out returned before any silo heard of the revocation: both checkers must see the allows.
         var violations = log.Violations(run.InScopeSet, revokedAt);
-        output.WriteLine($"broken fan-out, {scope} scope: {violations.Count} allows in scope after the revoke returned, over {run.InScope.Count} sessions");
+        var strict = ServerStamps.Violations(run.TenantId, run.InScopeSet, ServerStamps.ReturnedAt(receipt));
+        output.WriteLine($"broken fan-out, {scope} scope: {violations.Count} allows sent after the return (client), {strict.Count} allows final after the return (server stamps), over {run.InScope.Count} sessions");
         Assert.NotEmpty(violations);
+        Assert.NotEmpty(strict);
+    }
+
+    /// <summary>
+    /// The issue's wording, strictly: no allow in scope completed (was made final in its session grain, server-side
+    /// stamp) after the revoke returned (stamped in the revoking grain on the same counter); and the scope's sessions did
+    /// decide after it, all deny, so the check is not vacuous.
+    /// </summary>
+    private void AssertStrict(Run run, RevocationReceipt receipt, RevocationScope scope)
+    {
+        var returnedAt = ServerStamps.ReturnedAt(receipt);
+        var after = ServerStamps.After(run.TenantId, run.InScopeSet, returnedAt);
+        var strict = ServerStamps.Violations(run.TenantId, run.InScopeSet, returnedAt);
+        output.WriteLine($"{scope} scope, server stamps: revoke returned at #{returnedAt}, {after.Count} decisions in scope final after it, {strict.Count} allows");
+        Assert.True(strict.Count == 0, "allow completed after the revoke returned: " + string.Join("; ", strict));
+        Assert.NotEmpty(after);
+        Assert.All(after, d => Assert.Equal((DecisionEffect.Deny, ExpectedCode(scope)), (d.Effect, d.Code)));
     }
 
     private static string ExpectedCode(RevocationScope scope) => scope switch
@@ -149,9 +171,11 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
                 var outcome = await RevokeAsync(run, "silo lost during incident");
                 return Ok(outcome);
             }
-            catch (Exception) when (attempt < 4)
+            catch (Exception ex) when (attempt < 4)
             {
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} revoke attempt {attempt} failed: {ex.GetType().Name}: {ex.Message}");
                 await declaredDead.WaitAsync(KillPatience);
+                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} victim declared dead");
             }
         }
     }
@@ -163,13 +187,26 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         _ => fixture.Client.GetGrain<ITenantGrain>(run.TenantId).FreezeAsync(new StatusChange(reason, Admin)),
     };
 
-    /// <summary>Completes when a surviving silo's membership declares <paramref name="victim"/> dead.</summary>
-    private Task DeathSignal(SiloAddress victim)
+    /// <summary>Completes when the primary silo's view of the membership table says <paramref name="victim"/> is dead.</summary>
+    /// <remarks>
+    /// Read from the membership snapshots, not a status listener: a listener only hears changes it is subscribed for in
+    /// time, and a missed one left a retry waiting for ever (the hang seen once on the second kill of a run).
+    /// </remarks>
+    private async Task DeathSignal(SiloAddress victim)
     {
-        var oracle = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<ISiloStatusOracle>();
-        var listener = new DeathListener(victim);
-        oracle.SubscribeToSiloStatusEvents(listener);
-        return listener.Dead.Task;
+        var membership = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IClusterMembershipService>();
+        if (membership.CurrentSnapshot.GetSiloStatus(victim) == SiloStatus.Dead)
+        {
+            return;
+        }
+
+        await foreach (var snapshot in membership.MembershipUpdates)
+        {
+            if (snapshot.GetSiloStatus(victim) == SiloStatus.Dead)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -219,18 +256,5 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         Dictionary<string, string> AgentOf)
     {
         public IReadOnlySet<string> InScopeSet { get; } = InScope.ToHashSet(StringComparer.Ordinal);
-    }
-
-    private sealed class DeathListener(SiloAddress victim) : ISiloStatusListener
-    {
-        public TaskCompletionSource Dead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void SiloStatusChangeNotification(SiloAddress updatedSilo, SiloStatus status)
-        {
-            if (updatedSilo.Equals(victim) && status.IsTerminating())
-            {
-                Dead.TrySetResult();
-            }
-        }
     }
 }
