@@ -42,6 +42,7 @@ internal sealed class SessionGrain(
     private string? _tenantId;
     private string? _sessionId;
     private TenantPolicy? _policy;
+    private SessionPolicyInputs? _policyInputs;
     private IGrainTimer? _expiryTimer;
     private EventPublisher? _events;
     private LineageRecorder? _lineage;
@@ -1053,7 +1054,7 @@ internal sealed class SessionGrain(
         return pattern;
     }
 
-    private SessionSubject Subject() => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History);
+    private SessionSubject Subject() => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History, _policyInputs ??= new SessionPolicyInputs());
 
     private SessionInfo ToInfo(DateTimeOffset now)
     {
