@@ -1083,8 +1083,27 @@ internal sealed class SessionGrain(
     };
 
     /// <summary>Lowercase hex SHA-256 of the tool-argument JSON as received; empty for none.</summary>
-    private static string Digest(string? json) =>
-        string.IsNullOrEmpty(json) ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    private static string Digest(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return string.Empty;
+        }
+
+        // Per decision: small arguments are hashed from the stack, without a byte array per call.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (json.Length <= 256)
+        {
+            Span<byte> utf8 = stackalloc byte[json.Length * 3];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(json, utf8)], hash);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(json), hash);
+        }
+
+        return Convert.ToHexStringLower(hash);
+    }
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 }
