@@ -115,7 +115,7 @@ internal sealed class EventPublisher
     public void Enqueue(IReadOnlyList<WardenEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null && _lineage is null))
+        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null && _lineage is null && _batcher is null))
         {
             return;
         }
@@ -196,7 +196,11 @@ internal sealed class EventPublisher
         try
         {
             var provider = grain.GetStreamProvider(WardenStreams.ProviderName);
-            var tenantStream = provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.TenantNamespace, WardenStreams.TenantStreamKey(tenantId)));
+            // A session publisher with the silo's batcher never uses a tenant stream handle of its own (one per live
+            // session otherwise, and its producer state).
+            var tenantStream = batcher is not null
+                ? null
+                : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.TenantNamespace, WardenStreams.TenantStreamKey(tenantId)));
             var sessionStream = sessionId is null
                 ? null
                 : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.SessionNamespace, WardenStreams.SessionStreamKey(tenantId, sessionId)));

@@ -507,7 +507,7 @@ internal sealed class SessionGrain(
             }
             else
             {
-                verdict = _policy.Evaluate(new ActionQuery(Subject(), request, grant!, usesLeft, now));
+                verdict = _policy.Evaluate(new ActionQuery(Subject(_policyInputs ??= new SessionPolicyInputs()), request, grant!, usesLeft, now));
                 switch (verdict.Outcome)
                 {
                     case PolicyOutcome.Allow when verdict.RequiresApproval:
@@ -1054,7 +1054,8 @@ internal sealed class SessionGrain(
         return pattern;
     }
 
-    private SessionSubject Subject() => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History, _policyInputs ??= new SessionPolicyInputs());
+    // Evaluations pass the session's input cache; the rarer holdability checks pass none, so an idle session holds no cache.
+    private SessionSubject Subject(SessionPolicyInputs? inputs = null) => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History, inputs);
 
     private SessionInfo ToInfo(DateTimeOffset now)
     {
