@@ -190,10 +190,20 @@ internal sealed class TenantPolicy
         }
 
         var response = _authorizer.IsAuthorized(request, _published.WithEntities(entities));
-        var determining = response.DeterminingPolicies.Select(p => _policies[p.Id]).ToList();
-        var diagnostics = response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
-        var ids = determining.Select(p => p.DisplayId).ToImmutableArray();
-        var failedForbids = response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
+        var determining = new List<PolicyInfo>(response.DeterminingPolicies.Count);
+        var ids = ImmutableArray.CreateBuilder<string>(response.DeterminingPolicies.Count);
+        foreach (var policy in response.DeterminingPolicies)
+        {
+            var info = _policies[policy.Id];
+            determining.Add(info);
+            ids.Add(info.DisplayId);
+        }
+
+        // The common case has no evaluation errors: no diagnostics, no failed forbids, nothing to build.
+        var diagnostics = response.Errors.Count == 0 ? []
+            : response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
+        var failedForbids = response.Errors.Count == 0 ? []
+            : response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
         if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
         {
             // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
@@ -209,7 +219,8 @@ internal sealed class TenantPolicy
 
         if (response.Decision == CedarDecision.Allow)
         {
-            return new PolicyVerdict(PolicyOutcome.Allow, ids, [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)], [], diagnostics, labels);
+            var approvals = determining.Exists(p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
+            return new PolicyVerdict(PolicyOutcome.Allow, ids.MoveToImmutable(), approvals, [], diagnostics, labels);
         }
 
         if (determining.Count > 0)
@@ -218,7 +229,7 @@ internal sealed class TenantPolicy
                 .Where(p => p.Reason is not null)
                 .Select(p => new DecisionReason(ReasonCodes.PolicyForbidden, $"{p.DisplayId}: {p.Reason}"))
                 .ToImmutableArray();
-            return new PolicyVerdict(PolicyOutcome.Forbidden, ids, [], reasons, diagnostics, labels);
+            return new PolicyVerdict(PolicyOutcome.Forbidden, ids.MoveToImmutable(), [], reasons, diagnostics, labels);
         }
 
         return new PolicyVerdict(PolicyOutcome.NotPermitted, [], [], [], diagnostics, labels);
