@@ -16,9 +16,9 @@ public sealed class SessionPolicyInputsTests
     private static readonly Grant MailGrant = new("g-mail", "email.send", "Acme::Mailbox::*", Opened, Opened.AddHours(1), null, GrantOrigin.SessionOpen, null);
     private static readonly Grant VaultGrant = new("g-vault", "vault.read", "Acme::Vault::*", Opened, Opened.AddHours(1), null, GrantOrigin.SessionOpen, null);
 
-    private static TenantPolicy Compile()
+    private static TenantPolicy Compile(long version = 1, params string[] files)
     {
-        var compiled = TenantPolicy.Compile("acme", 1, Samples.PoliciesFrom("baseline", "sequence"), Samples.Schema, Samples.Entities);
+        var compiled = TenantPolicy.Compile("acme", version, Samples.PoliciesFrom(files.Length == 0 ? ["baseline", "sequence"] : files), Samples.Schema, Samples.Entities);
         Assert.True(compiled.Policy is not null, string.Join("; ", compiled.Problems.Select(p => p.Description)));
         return compiled.Policy!;
     }
@@ -86,6 +86,23 @@ public sealed class SessionPolicyInputsTests
         Assert.Equal(first.Outcome, second.Outcome);
         Assert.Equal(fresh.Outcome, second.Outcome);
         Assert.Equal(fresh.DeterminingPolicies.ToArray(), second.DeterminingPolicies.ToArray());
+    }
+
+    [Fact]
+    public void Evaluate_NewPolicyVersionWithAForbid_SameWarmCacheDenies()
+    {
+        var permissive = Compile(1, "baseline");
+        var strict = Compile(2, "baseline", "sequence");
+        var inputs = new SessionPolicyInputs();
+        var history = SessionHistory.Empty.Apply(Allowed(1, SecretRead(), VaultGrant));
+        var now = Opened.AddMinutes(1);
+
+        var underV1 = permissive.Evaluate(new ActionQuery(Subject(history, inputs), Mail(), MailGrant, null, now));
+        var underV2 = strict.Evaluate(new ActionQuery(Subject(history, inputs), Mail(), MailGrant, null, now));
+
+        Assert.Equal(PolicyOutcome.Allow, underV1.Outcome);
+        Assert.Equal(PolicyOutcome.Forbidden, underV2.Outcome);
+        Assert.Equal(["no-external-send-after-secret"], underV2.DeterminingPolicies.ToArray());
     }
 
     [Fact]
