@@ -19,6 +19,7 @@ internal sealed class EventPublisher
     private readonly string _key;
     private LineageRecorder? _lineage;
     private string? _tenantId;
+    private TenantEventBatcher? _batcher;
     private Task _tail = Task.CompletedTask;
     private List<WardenEvent>? _queued;
 
@@ -65,11 +66,23 @@ internal sealed class EventPublisher
             await _lineage.RecordTenantEventsAsync(_tenantId, events);
         }
 
-        if (_tenantStream is not null)
+        if (_batcher is not null && _tenantId is not null)
+        {
+            // Through the silo's batcher, behind this session's events already queued there: the tenant stream
+            // keeps the session's order.
+            _batcher.Enqueue(_tenantId, events);
+            await _batcher.FlushAsync();
+        }
+        else if (_tenantStream is not null)
         {
             await PublishToAsync(_tenantStream, events);
         }
 
+        await PublishToSessionAsync(events);
+    }
+
+    private async Task PublishToSessionAsync(IReadOnlyList<WardenEvent> events)
+    {
         if (_sessionStream is not null)
         {
             var sessionEvents = new List<WardenEvent>(events.Count);
@@ -102,9 +115,20 @@ internal sealed class EventPublisher
     public void Enqueue(IReadOnlyList<WardenEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null && _lineage is null))
+        if (events.Count == 0 || (_tenantStream is null && _sessionStream is null && _lineage is null && _batcher is null))
         {
             return;
+        }
+
+        if (_batcher is not null && _tenantId is not null)
+        {
+            // The tenant stream gets them through the silo's batcher (many sessions, one message); only the session
+            // stream is left for this publisher's drain. Session events need no lineage step here (see PublishAsync).
+            _batcher.Enqueue(_tenantId, events);
+            if (_sessionStream is null)
+            {
+                return;
+            }
         }
 
         // INVARIANT: _queued is non-null exactly while a drain runs; the drain takes everything queued before it
@@ -120,7 +144,7 @@ internal sealed class EventPublisher
     }
 
     /// <summary>Waits for every enqueued batch (on deactivation, so observers get what was decided).</summary>
-    public Task FlushAsync() => _tail;
+    public Task FlushAsync() => _batcher is null ? _tail : Task.WhenAll(_tail, _batcher.FlushAsync());
 
     private async Task DrainAsync()
     {
@@ -129,7 +153,14 @@ internal sealed class EventPublisher
             while (_queued is { Count: > 0 } batch)
             {
                 _queued = [];
-                await PublishAsync(batch);
+                if (_batcher is not null)
+                {
+                    await PublishToSessionAsync(batch);
+                }
+                else
+                {
+                    await PublishAsync(batch);
+                }
             }
         }
         finally
@@ -161,14 +192,19 @@ internal sealed class EventPublisher
     {
         var key = sessionId is null ? tenantId : WardenIds.SessionKey(tenantId, sessionId);
         var lineage = grain.GrainContext.ActivationServices.GetService(typeof(LineageRecorder)) as LineageRecorder;
+        var batcher = sessionId is null ? null : grain.GrainContext.ActivationServices.GetService(typeof(TenantEventBatcher)) as TenantEventBatcher;
         try
         {
             var provider = grain.GetStreamProvider(WardenStreams.ProviderName);
-            var tenantStream = provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.TenantNamespace, WardenStreams.TenantStreamKey(tenantId)));
+            // A session publisher with the silo's batcher never uses a tenant stream handle of its own (one per live
+            // session otherwise, and its producer state).
+            var tenantStream = batcher is not null
+                ? null
+                : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.TenantNamespace, WardenStreams.TenantStreamKey(tenantId)));
             var sessionStream = sessionId is null
                 ? null
                 : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.SessionNamespace, WardenStreams.SessionStreamKey(tenantId, sessionId)));
-            return new EventPublisher(tenantStream, sessionStream, logger, key) { _lineage = lineage, _tenantId = tenantId };
+            return new EventPublisher(tenantStream, sessionStream, logger, key) { _lineage = lineage, _tenantId = tenantId, _batcher = batcher };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Warden.Grains.Events;
 using Warden.Grains.Options;
 using Warden.Grains.Policy;
 using Warden.Grains.Revocation;
@@ -45,6 +46,7 @@ public static class WardenGrainsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, SessionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyCache>();
+        services.TryAddSingleton<TenantEventBatcher>();
         services.TryAddSingleton<ISessionTerminator, AcknowledgedSessionTerminator>();
         services.AddOptions<RevocationOptions>();
         services.TryAddSingleton<RevocationTable>();

@@ -10,16 +10,18 @@ namespace Warden.Grains.Lineage;
 /// </summary>
 internal sealed class DecisionTelemetryFilter : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
     {
-        // Orleans' own calls (streams, timers, reminders) come through here too: only evaluations are measured.
-        if (context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain)
-            || context.InterfaceMethod.Name is not (nameof(ISessionGrain.EvaluateAsync) or nameof(ISessionGrain.EvaluateManyAsync)))
-        {
-            await context.Invoke();
-            return;
-        }
+        // Orleans' own calls (streams, timers, reminders) come through here too: only evaluations are measured, the
+        // rest pass straight through without a state machine of their own.
+        return context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain)
+            || context.InterfaceMethod.Name is not (nameof(ISessionGrain.EvaluateAsync) or nameof(ISessionGrain.EvaluateManyAsync))
+            ? context.Invoke()
+            : MeasureAsync(context);
+    }
 
+    private static async Task MeasureAsync(IIncomingGrainCallContext context)
+    {
         var started = Stopwatch.GetTimestamp();
         using var activity = DecisionTelemetry.ActivitySource.StartActivity("warden.decision", ActivityKind.Internal);
         activity?.SetTag("warden.session", context.TargetId.Key.ToString());

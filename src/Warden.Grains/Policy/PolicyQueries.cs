@@ -13,6 +13,7 @@ namespace Warden.Grains.Policy;
 /// <param name="Intent">The declared task.</param>
 /// <param name="OpenedAt">When the session opened (for its age).</param>
 /// <param name="History">The fold of its decisions so far (before the one being made).</param>
+/// <param name="Inputs">The session's cache of Cedar inputs; null builds them afresh.</param>
 internal sealed record SessionSubject(
     string TenantId,
     string SessionId,
@@ -20,7 +21,8 @@ internal sealed record SessionSubject(
     AgentProfile Agent,
     Intent Intent,
     DateTimeOffset OpenedAt,
-    SessionHistory History);
+    SessionHistory History,
+    SessionPolicyInputs? Inputs = null);
 
 /// <summary>Gate 2's question: may this agent take this action now?</summary>
 /// <param name="Session">The session.</param>

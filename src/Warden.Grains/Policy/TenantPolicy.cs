@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -34,6 +35,7 @@ internal sealed class TenantPolicy
     private readonly Authorizer _authorizer;
     private readonly EntityStore _published;
     private readonly FrozenDictionary<string, PolicyInfo> _policies;
+    private readonly ConcurrentDictionary<CedarType, CedarValue> _emptyInputs = new(ReferenceEqualityComparer.Instance);
 
     private TenantPolicy(string tenantId, long version, Schema schema, PolicySet policies, EntityStore published)
     {
@@ -111,7 +113,9 @@ internal sealed class TenantPolicy
     {
         ArgumentNullException.ThrowIfNull(query);
         var request = query.Request;
-        var labels = Labels(request.Resource);
+        var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
+        _published.TryGetEntity(resource, out var publishedResource);
+        var labels = Labels(request.Resource, publishedResource);
         var action = new EntityUid(WardenBaseSchema.TenantActionType, request.Action);
         var declared = _schema.GetAction(action.Type, action.Id);
         if (declared is null)
@@ -125,25 +129,26 @@ internal sealed class TenantPolicy
             return Invalid(labels, $"the resource type `{request.Resource.Type}` is not declared in the tenant's schema");
         }
 
-        var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
-        var session = SessionEntity(query.Session, query.Now);
-        var entities = new List<Entity>(4) { AgentEntity(query.Session), session };
+        // A query without a session's cache builds every input afresh: the same values, more work.
+        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
+        var session = inputs.Session(query.Session, query.Now);
+        var entities = new List<Entity>(3) { inputs.Agent(query.Session), session };
         CedarRecord context;
         try
         {
-            if (!_published.TryGetEntity(resource, out _))
+            if (publishedResource is null)
             {
                 entities.Add(RequestedResource(resource, resourceType.Attributes, request.Resource.AttributesJson));
             }
 
-            context = ActionContext(declared.Context, request.InputJson, session.Uid, query, labels);
+            context = ActionContext(declared.Context, request.InputJson, session.Uid, query, inputs, labels);
         }
         catch (ProjectionException ex)
         {
             return Invalid(labels, ex.Message);
         }
 
-        return Authorize(new AuthorizationRequest(AgentUid(query.Session), action, resource, context), entities, labels);
+        return Authorize(new AuthorizationRequest(inputs.AgentUid(query.Session), action, resource, context), entities, labels);
     }
 
     /// <summary>Holdability: may the agent hold a grant of this action on these resources.</summary>
@@ -151,7 +156,8 @@ internal sealed class TenantPolicy
     public PolicyVerdict EvaluateHold(HoldQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var session = SessionEntity(query.Session, query.Now);
+        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
+        var session = inputs.Session(query.Session, query.Now);
         var grantAttributes = new List<KeyValuePair<string, CedarValue>>
         {
             new("action", CedarValue.FromString(query.Action)),
@@ -170,7 +176,7 @@ internal sealed class TenantPolicy
             new("justification", CedarValue.FromString(query.Justification)),
             new("now", Now(query.Now)),
         ]);
-        return Authorize(new AuthorizationRequest(AgentUid(query.Session), HoldAction, grant.Uid, context), [AgentEntity(query.Session), session, grant], []);
+        return Authorize(new AuthorizationRequest(inputs.AgentUid(query.Session), HoldAction, grant.Uid, context), [inputs.Agent(query.Session), session, grant], []);
     }
 
     private PolicyVerdict Authorize(AuthorizationRequest request, List<Entity> entities, ImmutableArray<string> labels)
@@ -184,10 +190,20 @@ internal sealed class TenantPolicy
         }
 
         var response = _authorizer.IsAuthorized(request, _published.WithEntities(entities));
-        var determining = response.DeterminingPolicies.Select(p => _policies[p.Id]).ToList();
-        var diagnostics = response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
-        var ids = determining.Select(p => p.DisplayId).ToImmutableArray();
-        var failedForbids = response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
+        var determining = new List<PolicyInfo>(response.DeterminingPolicies.Count);
+        var ids = ImmutableArray.CreateBuilder<string>(response.DeterminingPolicies.Count);
+        foreach (var policy in response.DeterminingPolicies)
+        {
+            var info = _policies[policy.Id];
+            determining.Add(info);
+            ids.Add(info.DisplayId);
+        }
+
+        // The common case has no evaluation errors: no diagnostics, no failed forbids, nothing to build.
+        var diagnostics = response.Errors.Count == 0 ? []
+            : response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
+        var failedForbids = response.Errors.Count == 0 ? []
+            : response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
         if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
         {
             // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
@@ -203,7 +219,8 @@ internal sealed class TenantPolicy
 
         if (response.Decision == CedarDecision.Allow)
         {
-            return new PolicyVerdict(PolicyOutcome.Allow, ids, [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)], [], diagnostics, labels);
+            var approvals = determining.Exists(p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
+            return new PolicyVerdict(PolicyOutcome.Allow, ids.MoveToImmutable(), approvals, [], diagnostics, labels);
         }
 
         if (determining.Count > 0)
@@ -212,13 +229,13 @@ internal sealed class TenantPolicy
                 .Where(p => p.Reason is not null)
                 .Select(p => new DecisionReason(ReasonCodes.PolicyForbidden, $"{p.DisplayId}: {p.Reason}"))
                 .ToImmutableArray();
-            return new PolicyVerdict(PolicyOutcome.Forbidden, ids, [], reasons, diagnostics, labels);
+            return new PolicyVerdict(PolicyOutcome.Forbidden, ids.MoveToImmutable(), [], reasons, diagnostics, labels);
         }
 
         return new PolicyVerdict(PolicyOutcome.NotPermitted, [], [], [], diagnostics, labels);
     }
 
-    private CedarRecord ActionContext(RecordType declared, string? inputJson, EntityUid session, ActionQuery query, ImmutableArray<string> labels)
+    private CedarRecord ActionContext(RecordType declared, string? inputJson, EntityUid session, ActionQuery query, SessionPolicyInputs inputs, ImmutableArray<string> labels)
     {
         var attributes = new List<KeyValuePair<string, CedarValue>>(declared.Attributes.Count);
         foreach (var (name, attribute) in declared.Attributes)
@@ -227,8 +244,8 @@ internal sealed class TenantPolicy
             {
                 "input" => Input(inputJson, attribute.Type),
                 "session" => CedarValue.FromEntity(session),
-                "grant" => GrantInfo(query),
-                "labels" => CedarValue.Set(labels.Select(CedarValue.FromString)),
+                "grant" => inputs.Grant(query.Grant, query.UsesLeft),
+                "labels" => SessionPolicyInputs.StringSet(labels),
                 "now" => Now(query.Now),
                 _ => null,
             };
@@ -245,27 +262,29 @@ internal sealed class TenantPolicy
         return CedarRecord.Create(attributes);
     }
 
-    private static CedarValue Input(string? inputJson, CedarType declared)
+    private CedarValue Input(string? inputJson, CedarType declared)
     {
-        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(inputJson) ? "{}" : inputJson, new JsonDocumentOptions { MaxDepth = 64 });
-        return JsonProjection.Project(document.RootElement, declared, "context.input");
-    }
+        if (string.IsNullOrWhiteSpace(inputJson))
+        {
+            // No tool arguments: the projection of `{}` depends only on the declared type, so it is computed once per
+            // type. A type that cannot take `{}` (a required attribute) is never cached and throws every time.
+            if (_emptyInputs.TryGetValue(declared, out var cached))
+            {
+                return cached;
+            }
 
-    private static CedarValue GrantInfo(ActionQuery query)
-    {
-        var attributes = new List<KeyValuePair<string, CedarValue>>
-        {
-            new("id", CedarValue.FromString(query.Grant.GrantId)),
-            new("action", CedarValue.FromString(query.Grant.Action)),
-            new("pattern", CedarValue.FromString(query.Grant.Resource)),
-            new("expiresAt", Now(query.Grant.ExpiresAt)),
-        };
-        if (query.UsesLeft is { } left)
-        {
-            attributes.Add(new("usesLeft", CedarValue.FromLong(left)));
+            var projected = Project("{}", declared);
+            _emptyInputs.TryAdd(declared, projected);
+            return projected;
         }
 
-        return CedarValue.Record(attributes);
+        return Project(inputJson, declared);
+    }
+
+    private static CedarValue Project(string json, CedarType declared)
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        return JsonProjection.Project(document.RootElement, declared, "context.input");
     }
 
     private static Entity RequestedResource(EntityUid uid, RecordType declared, string? attributesJson)
@@ -282,14 +301,24 @@ internal sealed class TenantPolicy
     }
 
     /// <summary>The resource's labels: reported with the request, plus a <c>labels</c> attribute the tenant published for it.</summary>
-    private ImmutableArray<string> Labels(ResourceRef resource)
+    private static ImmutableArray<string> Labels(ResourceRef resource, Entity? published)
     {
-        var labels = new SortedSet<string>(resource.Labels.IsDefault ? [] : resource.Labels, StringComparer.Ordinal);
-        if (_published.TryGetEntity(new EntityUid(resource.Type, resource.Id), out var entity)
-            && entity.Attributes.TryGetValue("labels", out var published)
-            && published.Kind == CedarValueKind.Set)
+        var reported = resource.Labels.IsDefault ? [] : resource.Labels;
+        var publishedLabels = published is not null
+            && published.Attributes.TryGetValue("labels", out var value)
+            && value.Kind == CedarValueKind.Set
+            ? value.AsSet()
+            : null;
+        if (reported.IsEmpty && (publishedLabels is null || publishedLabels.Count == 0))
         {
-            foreach (var item in published.AsSet().Items)
+            // The common case: nothing labelled.
+            return [];
+        }
+
+        var labels = new SortedSet<string>(reported, StringComparer.Ordinal);
+        if (publishedLabels is not null)
+        {
+            foreach (var item in publishedLabels.Items)
             {
                 if (item.Kind == CedarValueKind.String)
                 {
@@ -299,43 +328,6 @@ internal sealed class TenantPolicy
         }
 
         return [.. labels];
-    }
-
-    private static EntityUid AgentUid(SessionSubject session) => new(WardenBaseSchema.AgentType, session.AgentId);
-
-    private static Entity AgentEntity(SessionSubject session) => new(
-        AgentUid(session),
-        CedarRecord.Create(
-        [
-            new("owner", CedarValue.FromString(session.Agent.Owner)),
-            new("displayName", CedarValue.FromString(session.Agent.DisplayName)),
-            new("riskTier", CedarValue.FromString(session.Agent.RiskTier)),
-            new("labels", CedarValue.Set(session.Agent.Labels.Select(CedarValue.FromString))),
-        ]),
-        session.Agent.Groups.Select(g => new EntityUid(WardenBaseSchema.AgentGroupType, g)));
-
-    private static Entity SessionEntity(SessionSubject session, DateTimeOffset now)
-    {
-        var history = session.History;
-        var age = (long)Math.Max(0, (now - session.OpenedAt).TotalSeconds);
-        return new Entity(
-            new EntityUid(WardenBaseSchema.SessionType, session.SessionId),
-            CedarRecord.Create(
-            [
-                new("task", CedarValue.FromString(session.Intent.Task)),
-                new("purpose", CedarValue.FromString(session.Intent.Purpose ?? string.Empty)),
-                new("promptId", CedarValue.FromString(session.Intent.PromptId ?? string.Empty)),
-                new("promptHash", CedarValue.FromString(session.Intent.PromptHash ?? string.Empty)),
-                new("onBehalfOf", CedarValue.FromString(session.Intent.OnBehalfOf ?? string.Empty)),
-                new("ageSeconds", CedarValue.FromLong(age)),
-                new("actions", CedarValue.Set(history.Actions.Select(CedarValue.FromString))),
-                new("labels", CedarValue.Set(history.Labels.Select(CedarValue.FromString))),
-                new("decisions", CedarValue.FromLong(history.Decisions)),
-                new("allows", CedarValue.FromLong(history.Allows)),
-                new("denials", CedarValue.FromLong(history.Denials)),
-            ]),
-            parents: null,
-            tags: CedarRecord.Create(history.Actions.Select((a, i) => KeyValuePair.Create(a, CedarValue.FromLong(history.ActionCounts[i])))));
     }
 
     private static CedarValue Now(DateTimeOffset instant) => CedarValue.FromDatetime(CedarDatetime.FromDateTimeOffset(instant));

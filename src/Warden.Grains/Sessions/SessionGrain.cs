@@ -43,6 +43,7 @@ internal sealed partial class SessionGrain(
     private string? _tenantId;
     private string? _sessionId;
     private TenantPolicy? _policy;
+    private SessionPolicyInputs? _policyInputs;
     private IGrainTimer? _expiryTimer;
     private EventPublisher? _events;
     private LineageRecorder? _lineage;
@@ -529,7 +530,7 @@ internal sealed partial class SessionGrain(
             }
             else
             {
-                verdict = _policy.Evaluate(new ActionQuery(Subject(), request, grant!, usesLeft, now));
+                verdict = _policy.Evaluate(new ActionQuery(Subject(_policyInputs ??= new SessionPolicyInputs()), request, grant!, usesLeft, now));
                 switch (verdict.Outcome)
                 {
                     case PolicyOutcome.Allow when verdict.RequiresApproval:
@@ -1127,7 +1128,8 @@ internal sealed partial class SessionGrain(
         return pattern;
     }
 
-    private SessionSubject Subject() => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History);
+    // Evaluations pass the session's input cache; the rarer holdability checks pass none, so an idle session holds no cache.
+    private SessionSubject Subject(SessionPolicyInputs? inputs = null) => new(TenantId, SessionId, State.AgentId, State.Agent!, State.Intent!, State.OpenedAt, State.History, inputs);
 
     private SessionInfo ToInfo(DateTimeOffset now)
     {
@@ -1156,8 +1158,27 @@ internal sealed partial class SessionGrain(
     };
 
     /// <summary>Lowercase hex SHA-256 of the tool-argument JSON as received; empty for none.</summary>
-    private static string Digest(string? json) =>
-        string.IsNullOrEmpty(json) ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    private static string Digest(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return string.Empty;
+        }
+
+        // Per decision: small arguments are hashed from the stack, without a byte array per call.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (json.Length <= 256)
+        {
+            Span<byte> utf8 = stackalloc byte[json.Length * 3];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(json, utf8)], hash);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(json), hash);
+        }
+
+        return Convert.ToHexStringLower(hash);
+    }
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 }

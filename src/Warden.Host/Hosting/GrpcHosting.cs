@@ -15,6 +15,12 @@ public static class GrpcHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OperatorKeyStore>();
         services.TryAddSingleton<CallerAuthenticator>();
+
+        // Stateless, so one instance each: without a registration gRPC activates the interceptors and the agent
+        // service anew for every call, on the decision path.
+        services.TryAddSingleton<ExceptionInterceptor>();
+        services.TryAddSingleton<AuthInterceptor>();
+        services.TryAddSingleton<AgentRuntimeService>();
         services.AddHostedService<StartupReport>();
         services.AddGrpc(grpc =>
         {

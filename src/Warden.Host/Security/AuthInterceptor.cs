@@ -9,10 +9,18 @@ namespace Warden.Host.Security;
 /// </summary>
 internal sealed class AuthInterceptor(CallerAuthenticator authenticator) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
-        return await continuation(request, context).ConfigureAwait(false);
+        // Hot path: a cached agent authenticates synchronously, so the call goes on without a state machine of ours.
+        // A refusal throws here, before the continuation, exactly as the awaited path does.
+        var caller = authenticator.AuthenticateAsync(context);
+        if (caller.IsCompletedSuccessfully)
+        {
+            CallerContext.Set(context, caller.Result);
+            return continuation(request, context);
+        }
+
+        return AuthenticatedUnaryAsync(caller, request, context, continuation);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
@@ -31,5 +39,13 @@ internal sealed class AuthInterceptor(CallerAuthenticator authenticator) : Inter
     {
         CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
         await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+    }
+
+    private static async Task<TResponse> AuthenticatedUnaryAsync<TRequest, TResponse>(ValueTask<CallerIdentity> caller, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class
+        where TResponse : class
+    {
+        CallerContext.Set(context, await caller.ConfigureAwait(false));
+        return await continuation(request, context).ConfigureAwait(false);
     }
 }
