@@ -19,11 +19,6 @@ public static class EndpointHosting
             .Bind(builder.Configuration.GetSection(WardenHostOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        if (builder.Configuration.GetValue<bool>($"{WardenHostOptions.SectionName}:{nameof(WardenHostOptions.InlineScheduling)}"))
-        {
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-
         var bound = new BoundEndpoints();
         builder.Services.AddSingleton(bound);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

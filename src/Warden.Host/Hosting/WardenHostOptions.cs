@@ -44,13 +44,6 @@ public sealed class WardenHostOptions
     [Range(1, 4096)]
     public int StreamMaxInFlight { get; set; } = 128;
 
-    /// <summary>
-    /// Runs gRPC request handling inline on Kestrel's socket threads instead of queueing it to the thread pool
-    /// (Kestrel's <c>UnsafePreferInlineScheduling</c>; default off). Saves a thread-pool hop per request, but any
-    /// handler that blocks would stall every connection on that socket thread: the handlers here are asynchronous.
-    /// </summary>
-    public bool InlineScheduling { get; set; }
-
     /// <summary>Orleans silo settings for this node.</summary>
     [Required]
     public WardenClusterOptions Cluster { get; set; } = new();
