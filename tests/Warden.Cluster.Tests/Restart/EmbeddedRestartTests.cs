@@ -66,6 +66,14 @@ public sealed class EmbeddedRestartTests
             var revoked = await rogue.OpenSessionAsync(WardenModel.Intent("look around"), [AcmeTenant.Rule("db.query", "Acme::Table::*")], TimeSpan.FromMinutes(30));
             revokedSessionId = revoked.Id;
             Assert.Equal(1, (await op.SuspendAgentAsync(tenant, "rogue", "test: stop it")).SessionsEnded);
+            Assert.Equal(Decision.Deny, (await revoked.EvaluateAsync("db.query", AcmeTenant.Table("orders"), AcmeTenant.Sql)).Decision);
+
+            // The suspension holds from its receipt on (the deny above); the session's durable end follows shortly after
+            // (RevocationOptions.SessionEndDelay). The snapshot is of that settled state: what must survive the restart.
+            await WaitUntilAsync(
+                async () => (await op.GetSessionAsync(tenant, revokedSessionId)).Session.Status == SessionStatus.Revoked
+                    && (await op.GetAgentAsync(tenant, "rogue")).LiveSessions == 0,
+                TimeSpan.FromSeconds(30));
 
             before = await Snapshot.TakeAsync(op, tenant, ["helper", "rogue"], [openSessionId, approvedSessionId, revokedSessionId]);
 
