@@ -124,11 +124,19 @@ internal static class LineageMapping
             reasons[i] = decision.Reasons[i].Code + ": " + decision.Reasons[i].Message;
         }
 
-        return Session(e, LineageEventKind.Decision) with
+        // Built in one object initializer, not Session(...) with { ... }: each `with` clones the whole record, and this
+        // runs for every decision.
+        return new LineageEvent
         {
+            TenantId = e.TenantId,
+            Kind = LineageEventKind.Decision,
+            OccurredAt = e.At,
+            Actor = e.Actor,
+            AgentId = e.AgentId,
+            SessionId = e.SessionId,
             Intent = intent is null ? null : Intent(intent),
             Action = e.Action,
-            Resource = $"{e.ResourceType}::\"{e.ResourceId}\"",
+            Resource = string.Concat(e.ResourceType, "::\"", e.ResourceId, "\""),
             DecisionId = decision.DecisionId,
             Decision = decision.Effect switch
             {

@@ -37,7 +37,7 @@ public static class ContextRedactor
     private static readonly byte[] ContextDomain = Encoding.UTF8.GetBytes("warden.context.v1\n");
     private static readonly byte[] ValueDomain = Encoding.UTF8.GetBytes("warden.value.v1\n");
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
 
     /// <summary>Redacts <paramref name="contextJson"/>.</summary>
     /// <param name="contextJson">The context or tool arguments, as JSON (any JSON value; usually an object).</param>
@@ -50,49 +50,33 @@ public static class ContextRedactor
         ArgumentNullException.ThrowIfNull(sensitivePaths);
         CheckKey(tenantKey);
 
-        JsonNode? root;
+        // Streams over a pooled JsonDocument (no JsonNode tree): one canonical pass for the digest, and a second one
+        // with replacements only when a declared path actually names a value of this context.
+        using var document = Parse(contextJson, "context", nameof(contextJson));
+        var root = document.RootElement;
+        var scratch = Scratch.Rent();
         try
         {
-            root = JsonNode.Parse(contextJson, NodeOptions, ParseOptions);
+            var buffer = scratch.Buffer;
+            buffer.Write(ContextDomain);
+            scratch.WriteCanonical(root, default, null);
+            var digest = Records.LineageHash.HmacSha256(tenantKey, buffer.WrittenSpan);
+            var canonical = buffer.WrittenSpan[ContextDomain.Length..];
+            if (sensitivePaths.IsEmpty || !AnyMatch(sensitivePaths, root, sensitivePaths.RootCursors()))
+            {
+                // Nothing to hide: the redacted copy IS the canonical context.
+                return new RedactedContext(Encoding.UTF8.GetString(canonical), digest, 0);
+            }
+
+            var redactedWriter = new ArrayBufferWriter<byte>(canonical.Length + 64);
+            var redaction = new Redaction(sensitivePaths, tenantKey.ToArray());
+            scratch.WriteCanonical(redactedWriter, root, redaction);
+            return new RedactedContext(Encoding.UTF8.GetString(redactedWriter.WrittenSpan), digest, redaction.Count);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        finally
         {
-            throw new ArgumentException($"The context is not valid JSON: {ex.Message}", nameof(contextJson), ex);
+            Scratch.Return(scratch);
         }
-
-        var digest = Hmac(tenantKey, ContextDomain, root);
-        var matches = sensitivePaths.FindMatches(root);
-        var replaced = new List<SensitivePaths.Slot>();
-        foreach (var slot in matches)
-        {
-            if (replaced.Any(r => SameSlot(r, slot) || Contains(r.Value, slot)))
-            {
-                // Already hidden, by this slot or by an enclosing one.
-                continue;
-            }
-
-            replaced.RemoveAll(r => Contains(slot.Value, r));
-            replaced.Add(slot);
-        }
-
-        foreach (var slot in replaced)
-        {
-            var token = JsonValue.Create(HashValue(slot.Value, tenantKey));
-            if (slot.IsRoot)
-            {
-                root = token;
-            }
-            else if (slot.Parent is JsonObject obj)
-            {
-                obj[slot.Name!] = token;
-            }
-            else if (slot.Parent is JsonArray array)
-            {
-                array[slot.Index] = token;
-            }
-        }
-
-        return new RedactedContext(ToCanonicalJson(root), digest, replaced.Count);
     }
 
     /// <summary>Redacts with paths given as text (parsed on each call; prefer the <see cref="SensitivePaths"/> overload).</summary>
@@ -107,48 +91,168 @@ public static class ContextRedactor
     {
         ArgumentNullException.ThrowIfNull(valueJson);
         CheckKey(tenantKey);
-        JsonNode? value;
-        try
-        {
-            value = JsonNode.Parse(valueJson, NodeOptions, ParseOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"The value is not valid JSON: {ex.Message}", nameof(valueJson), ex);
-        }
-
-        return HashValue(value, tenantKey);
+        using var document = Parse(valueJson, "value", nameof(valueJson));
+        return HashValue(document.RootElement, tenantKey);
     }
 
     /// <summary>The canonical JSON of a node (sorted members, no whitespace).</summary>
     public static string ToCanonicalJson(JsonNode? node)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        WriteCanonical(buffer, node);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, node);
+        }
+
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string HashValue(JsonNode? value, ReadOnlySpan<byte> tenantKey)
+    private static JsonDocument Parse(string json, string what, string parameter)
     {
-        var hash = Hmac(tenantKey, ValueDomain, value);
+        try
+        {
+            return JsonDocument.Parse(json, ParseOptions);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new ArgumentException($"The {what} is not valid JSON: {ex.Message}", parameter, ex);
+        }
+    }
+
+    private static string HashValue(JsonElement value, ReadOnlySpan<byte> tenantKey)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        buffer.Write(ValueDomain);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteCanonical(writer, value, default, null);
+        }
+
+        var hash = Records.LineageHash.HmacSha256(tenantKey, buffer.WrittenSpan);
         Span<byte> bytes = stackalloc byte[Records.LineageHash.Length];
         hash.CopyTo(bytes);
         return HashPrefix + Base64Url(bytes);
     }
 
-    private static Records.LineageHash Hmac(ReadOnlySpan<byte> key, byte[] domain, JsonNode? node)
+    // Whether any declared path names a value of this context (walks only where some path is still alive).
+    private static bool AnyMatch(SensitivePaths paths, JsonElement element, ReadOnlySpan<SensitivePaths.Cursor> cursors)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        buffer.Write(domain);
-        WriteCanonical(buffer, node);
-        return Records.LineageHash.HmacSha256(key, buffer.WrittenSpan);
+        if (cursors.IsEmpty)
+        {
+            return false;
+        }
+
+        if (paths.IsMatch(cursors))
+        {
+            return true;
+        }
+
+        Span<SensitivePaths.Cursor> next = cursors.Length <= 16 ? stackalloc SensitivePaths.Cursor[cursors.Length] : new SensitivePaths.Cursor[cursors.Length];
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    var count = paths.StepIntoMember(cursors, member, next);
+                    if (count > 0 && AnyMatch(paths, member.Value, next[..count]))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    var count = paths.StepIntoElement(cursors, index++, next);
+                    if (count > 0 && AnyMatch(paths, item, next[..count]))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
     }
 
-    private static void WriteCanonical(IBufferWriter<byte> buffer, JsonNode? node)
+    // Canonical form of an element; with a redaction, a value some path names is written as its keyed hash instead
+    // (and its subtree is not visited, so an enclosing match hides the values inside it and counts once).
+    // INVARIANT: byte-identical to the former JsonNode-tree writer: members sorted by ordinal name, names written by
+    // Utf8JsonWriter.WritePropertyName(string), leaves by JsonElement.WriteTo (which is what JsonNode's parsed values
+    // delegate to). Pinned by the differential test against the reference implementation.
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<SensitivePaths.Cursor> cursors, Redaction? redaction)
     {
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false });
-        Write(writer, node);
-        writer.Flush();
+        if (redaction is not null && !cursors.IsEmpty && redaction.Paths.IsMatch(cursors))
+        {
+            writer.WriteStringValue(HashValue(element, redaction.Key));
+            redaction.Count++;
+            return;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(writer, element, cursors, redaction);
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                Span<SensitivePaths.Cursor> next = redaction is null || cursors.IsEmpty ? default
+                    : cursors.Length <= 16 ? stackalloc SensitivePaths.Cursor[cursors.Length] : new SensitivePaths.Cursor[cursors.Length];
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    var count = next.IsEmpty ? 0 : redaction!.Paths.StepIntoElement(cursors, index, next);
+                    WriteCanonical(writer, item, next[..count], redaction);
+                    index++;
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<SensitivePaths.Cursor> cursors, Redaction? redaction)
+    {
+        var length = element.GetPropertyCount();
+        var members = ArrayPool<Member>.Shared.Rent(length);
+        try
+        {
+            var n = 0;
+            var sorted = true;
+            foreach (var property in element.EnumerateObject())
+            {
+                members[n] = new Member(property.Name, property);
+                sorted &= n == 0 || string.CompareOrdinal(members[n - 1].Name, property.Name) < 0;
+                n++;
+            }
+
+            if (!sorted)
+            {
+                Array.Sort(members, 0, n, MemberOrder.Instance);
+            }
+
+            Span<SensitivePaths.Cursor> next = redaction is null || cursors.IsEmpty ? default
+                : cursors.Length <= 16 ? stackalloc SensitivePaths.Cursor[cursors.Length] : new SensitivePaths.Cursor[cursors.Length];
+            writer.WriteStartObject();
+            for (var i = 0; i < n; i++)
+            {
+                writer.WritePropertyName(members[i].Name);
+                var count = next.IsEmpty ? 0 : redaction!.Paths.StepIntoMember(cursors, members[i].Property, next);
+                WriteCanonical(writer, members[i].Property.Value, next[..count], redaction);
+            }
+
+            writer.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<Member>.Shared.Return(members, clearArray: true);
+        }
     }
 
     private static void Write(Utf8JsonWriter writer, JsonNode? node)
@@ -183,28 +287,6 @@ public static class ContextRedactor
         }
     }
 
-    private static bool SameSlot(SensitivePaths.Slot a, SensitivePaths.Slot b) =>
-        ReferenceEquals(a.Parent, b.Parent) && a.Index == b.Index && string.Equals(a.Name, b.Name, StringComparison.Ordinal);
-
-    // Whether the slot lies inside the subtree of container (container itself excluded).
-    private static bool Contains(JsonNode? container, SensitivePaths.Slot slot)
-    {
-        if (container is null || slot.IsRoot)
-        {
-            return false;
-        }
-
-        for (var node = slot.Parent; node is not null; node = node.Parent)
-        {
-            if (ReferenceEquals(node, container))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static void CheckKey(ReadOnlySpan<byte> key)
     {
         if (key.Length < MinimumKeyLength)
@@ -215,4 +297,71 @@ public static class ContextRedactor
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private readonly record struct Member(string Name, JsonProperty Property);
+
+    private sealed class MemberOrder : IComparer<Member>
+    {
+        public static readonly MemberOrder Instance = new();
+
+        public int Compare(Member x, Member y) => string.CompareOrdinal(x.Name, y.Name);
+    }
+
+    // What a redacting pass needs: the paths, the key (copied: a span cannot live on the heap), and the count.
+    private sealed class Redaction(SensitivePaths paths, byte[] key)
+    {
+        public SensitivePaths Paths { get; } = paths;
+
+        public byte[] Key { get; } = key;
+
+        public int Count { get; set; }
+    }
+
+    // A per-thread buffer and writer for the digest pass, so a decision allocates neither.
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? t_cached;
+
+        private readonly Utf8JsonWriter _writer;
+
+        private Scratch()
+        {
+            _writer = new Utf8JsonWriter(Buffer, WriterOptions);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public static Scratch Rent()
+        {
+            var scratch = t_cached ?? new Scratch();
+            t_cached = null;
+            return scratch;
+        }
+
+        public static void Return(Scratch scratch)
+        {
+            // Do not keep a buffer a huge context grew.
+            if (scratch.Buffer.Capacity <= 64 * 1024)
+            {
+                scratch.Buffer.ResetWrittenCount();
+                t_cached = scratch;
+            }
+        }
+
+        public void WriteCanonical(JsonElement element, ReadOnlySpan<SensitivePaths.Cursor> cursors, Redaction? redaction)
+        {
+            _writer.Reset(Buffer);
+            ContextRedactor.WriteCanonical(_writer, element, cursors, redaction);
+            _writer.Flush();
+        }
+
+        public void WriteCanonical(IBufferWriter<byte> target, JsonElement element, Redaction redaction)
+        {
+            _writer.Reset(target);
+            ContextRedactor.WriteCanonical(_writer, element, redaction.Paths.RootCursors(), redaction);
+            _writer.Flush();
+            _writer.Reset(Buffer);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Warden.Lineage.Privacy;
 
@@ -40,67 +40,83 @@ public sealed class SensitivePaths
         return new SensitivePaths(text.Select(ParseOne).ToArray(), text);
     }
 
-    // Every slot (root, object member or array element) that a path names, in the given context.
-    internal List<Slot> FindMatches(JsonNode? root)
+    /// <summary>Whether no path is declared (then nothing can match and a context needs no redacted copy).</summary>
+    internal bool IsEmpty => _paths.Length == 0;
+
+    // The cursors at the root of a context: every path at its first segment.
+    internal Cursor[] RootCursors()
     {
-        var matches = new List<Slot>();
-        foreach (var path in _paths)
+        var cursors = new Cursor[_paths.Length];
+        for (var p = 0; p < _paths.Length; p++)
         {
-            Collect(new Slot(null, null, -1, root), path, 0, matches);
+            cursors[p] = new Cursor(p, 0);
         }
 
-        return matches;
+        return cursors;
     }
 
-    private static void Collect(Slot slot, Segment[] path, int index, List<Slot> matches)
+    // Whether a value reached with these cursors is named by a path (some cursor has consumed its whole path).
+    internal bool IsMatch(ReadOnlySpan<Cursor> cursors)
     {
-        if (index == path.Length)
+        foreach (var cursor in cursors)
         {
-            matches.Add(slot);
-            return;
+            if (cursor.Segment == _paths[cursor.Path].Length)
+            {
+                return true;
+            }
         }
 
-        var segment = path[index];
-        switch (slot.Value)
-        {
-            case JsonObject obj when segment.Kind == SegmentKind.Name:
-                if (obj.TryGetPropertyValue(segment.Name!, out var child))
-                {
-                    Collect(new Slot(obj, segment.Name, -1, child), path, index + 1, matches);
-                }
-
-                break;
-            case JsonObject obj when segment.Kind == SegmentKind.Wildcard:
-                foreach (var (name, member) in obj.ToArray())
-                {
-                    Collect(new Slot(obj, name, -1, member), path, index + 1, matches);
-                }
-
-                break;
-            case JsonArray array when segment.Kind == SegmentKind.Index:
-                if (segment.Index < array.Count)
-                {
-                    Collect(new Slot(array, null, segment.Index, array[segment.Index]), path, index + 1, matches);
-                }
-
-                break;
-            case JsonArray array when segment.Kind == SegmentKind.Wildcard:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    Collect(new Slot(array, null, i, array[i]), path, index + 1, matches);
-                }
-
-                break;
-            default:
-                break;
-        }
+        return false;
     }
 
-    /// <summary>A place in a JSON tree: the root (no parent), an object member (name) or an array element (index).</summary>
-    internal readonly record struct Slot(JsonNode? Parent, string? Name, int Index, JsonNode? Value)
+    // The cursors that continue into the member `name` of an object: paths whose next segment is that name or '*'.
+    // INVARIANT: same rule as a JSONPath step (names case-sensitive, '*' takes every member); an index never names
+    // an object member.
+    internal int StepIntoMember(ReadOnlySpan<Cursor> cursors, JsonProperty member, Span<Cursor> next)
     {
-        public bool IsRoot => Parent is null;
+        var count = 0;
+        foreach (var cursor in cursors)
+        {
+            var path = _paths[cursor.Path];
+            if (cursor.Segment == path.Length)
+            {
+                continue;
+            }
+
+            var segment = path[cursor.Segment];
+            if (segment.Kind == SegmentKind.Wildcard || (segment.Kind == SegmentKind.Name && member.NameEquals(segment.Name)))
+            {
+                next[count++] = new Cursor(cursor.Path, cursor.Segment + 1);
+            }
+        }
+
+        return count;
     }
+
+    // The cursors that continue into element `index` of an array: paths whose next segment is that index or '*'.
+    internal int StepIntoElement(ReadOnlySpan<Cursor> cursors, int index, Span<Cursor> next)
+    {
+        var count = 0;
+        foreach (var cursor in cursors)
+        {
+            var path = _paths[cursor.Path];
+            if (cursor.Segment == path.Length)
+            {
+                continue;
+            }
+
+            var segment = path[cursor.Segment];
+            if (segment.Kind == SegmentKind.Wildcard || (segment.Kind == SegmentKind.Index && segment.Index == index))
+            {
+                next[count++] = new Cursor(cursor.Path, cursor.Segment + 1);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>A position within one path: <see cref="Segment"/> segments of path <see cref="Path"/> consumed so far.</summary>
+    internal readonly record struct Cursor(int Path, int Segment);
 
     private static Segment[] ParseOne(string path)
     {
