@@ -35,8 +35,8 @@ public sealed class ConfigurationReloadTests
     [
         "--grpc-port", "0",
         "--http-port", "0",
-        "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--silo-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--gateway-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--data", Path.Combine(Path.GetTempPath(), "warden-reload-" + Guid.NewGuid().ToString("N")),
     ];
 }

@@ -34,8 +34,8 @@ public sealed class LoggingDefaultsTests
     [
         "--grpc-port", "0",
         "--http-port", "0",
-        "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--silo-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--gateway-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--data", Path.Combine(Path.GetTempPath(), "warden-logging-" + Guid.NewGuid().ToString("N")),
     ];
 }

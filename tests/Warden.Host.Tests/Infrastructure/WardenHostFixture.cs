@@ -39,8 +39,8 @@ public sealed class WardenHostFixture : IAsyncLifetime
         [
             "--grpc-port", "0",
             "--http-port", "0",
-            "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--silo-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data", DataPath,
         ];
         _app = Program.Build(args, builder =>

@@ -38,8 +38,8 @@ public sealed class LineageHostFixture : IAsyncLifetime
         [
             "--grpc-port", "0",
             "--http-port", "0",
-            "--silo-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--silo-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", Warden.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data", DataPath,
             "--Warden:Lineage:Durability=Durable",
             "--Warden:Lineage:SensitiveArguments:0=" + SensitivePath,

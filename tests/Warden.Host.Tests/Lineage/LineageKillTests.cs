@@ -182,7 +182,7 @@ public sealed class LineageKillTests : IAsyncLifetime
                 "Release",
 #endif
                 "net10.0", "Warden.Host.dll");
-            int grpc = FreePorts.Next(), http = FreePorts.Next(), silo = FreePorts.Next(), gateway = FreePorts.Next();
+            int grpc = Warden.Testing.FreePort.Next(), http = Warden.Testing.FreePort.Next(), silo = Warden.Testing.FreePort.Next(), gateway = Warden.Testing.FreePort.Next();
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
                 ArgumentList =

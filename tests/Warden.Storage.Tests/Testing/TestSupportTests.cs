@@ -28,6 +28,22 @@ public sealed class TestSupportTests
     }
 
     [Fact]
+    public void FreePort_Next_NeverInTheKernelsEphemeralRange()
+    {
+        // Outgoing connections take ephemeral ports: a server port from that range can be stolen before it binds.
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var bounds = File.Exists(range)
+            ? File.ReadAllText(range).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()
+            : [49152, 65535];
+
+        foreach (var port in FreePort.Next(64))
+        {
+            Assert.InRange(port, FreePort.FirstPort, FreePort.LastPort);
+            Assert.False(port >= bounds[0] && port <= bounds[1], $"port {port} is in the ephemeral range {bounds[0]}-{bounds[1]}");
+        }
+    }
+
+    [Fact]
     public void TempDirectory_Dispose_RemovesItWithItsContents()
     {
         var directory = TempDirectory.Create("support");
