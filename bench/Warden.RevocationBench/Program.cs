@@ -7,11 +7,14 @@ using Warden.Sessions;
 using Warden.Tenants;
 
 // Revoke latency (call → receipt) on a 3-silo in-process cluster, per scope, p50/p99/max over repetitions.
-// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples]
+// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--warmup=N]
 // --samples also prints every latency in the order measured (to tell a cold start from a steady-state tail);
 // --breakdown also times the steps of an agent/tenant revoke in isolation (membership refresh, table fan-out);
 // --settle waits after each agent repetition until its deferred durable ending emptied the registry (and prints how
-// long that took), so the next repetition does not run alongside the previous one's 100 session writes.
+// long that took), so the next repetition does not run alongside the previous one's 100 session writes;
+// --warmup=N first runs N session and N agent revokes that are printed but not recorded (the first calls of a fresh
+// process JIT-compile the revoke paths; default 0, as before).
+var warmup = args.Where(a => a.StartsWith("--warmup=", StringComparison.Ordinal)).Select(a => int.Parse(a["--warmup=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var samples = args.Contains("--samples", StringComparer.Ordinal);
 var breakdown = args.Contains("--breakdown", StringComparer.Ordinal);
 var settle = args.Contains("--settle", StringComparer.Ordinal);
@@ -29,19 +32,28 @@ var rows = new List<string>();
 
 // One session: a tenant with one agent and sessionReps live sessions; revoke each once.
 {
-    var (tenantId, _, sessions) = await bench.TenantAsync(agents: 1, sessionsPerAgent: sessionReps);
+    var (tenantId, _, sessions) = await bench.TenantAsync(agents: 1, sessionsPerAgent: sessionReps + warmup);
     var histogram = Latency.NewHistogram();
     var order = new List<long>();
+    var cold = new List<long>();
     foreach (var sessionId in sessions)
     {
         var session = bench.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, sessionId));
         var started = Stopwatch.GetTimestamp();
         var receipt = BenchCluster.Check(await session.RevokeAsync(BenchCluster.Operator, "bench"));
-        order.Add(Stopwatch.GetTimestamp() - started);
-        histogram.RecordValue(order[^1]);
+        var elapsed = Stopwatch.GetTimestamp() - started;
         Expect(receipt.SessionsRevoked == 1, "session not revoked");
+        if (cold.Count < warmup)
+        {
+            cold.Add(elapsed);
+            continue;
+        }
+
+        order.Add(elapsed);
+        histogram.RecordValue(elapsed);
     }
 
+    PrintWarmup("session", cold);
     rows.Add(Latency.Row("session", "1 live session", histogram));
     PrintSamples("session", order);
 }
@@ -51,15 +63,25 @@ var rows = new List<string>();
     var histogram = Latency.NewHistogram();
     var order = new List<long>();
     var settled = new List<double>();
-    for (var rep = 0; rep < agentReps; rep++)
+    var cold = new List<long>();
+    for (var rep = 0; rep < agentReps + warmup; rep++)
     {
         var (tenantId, agents, _) = await bench.TenantAsync(agents: 1, sessionsPerAgent: AgentSessions);
         var agent = bench.Client.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenantId, agents[0]));
         var started = Stopwatch.GetTimestamp();
         var receipt = BenchCluster.Check(await agent.SuspendAsync(new StatusChange("bench", BenchCluster.Operator)));
-        order.Add(Stopwatch.GetTimestamp() - started);
-        histogram.RecordValue(order[^1]);
+        var elapsed = Stopwatch.GetTimestamp() - started;
         Expect(receipt.SessionsRevoked == AgentSessions, $"agent revoked {receipt.SessionsRevoked} sessions");
+        if (rep < warmup)
+        {
+            cold.Add(elapsed);
+        }
+        else
+        {
+            order.Add(elapsed);
+            histogram.RecordValue(elapsed);
+        }
+
         if (settle)
         {
             var durable = Stopwatch.StartNew();
@@ -78,6 +100,7 @@ var rows = new List<string>();
         Console.WriteLine($"agent: deferred durable ending done {settled[settled.Count / 2]:F0} ms after the receipt (median of {settled.Count}, polled every 50 ms)");
     }
 
+    PrintWarmup("agent", cold);
     rows.Add(Latency.Row("agent", $"{AgentSessions} live sessions", histogram));
     PrintSamples("agent", order);
 }
@@ -129,6 +152,14 @@ static async Task<int> LiveAsync(BenchCluster bench, string tenantId)
     var agents = BenchCluster.Check(await bench.Client.GetGrain<ITenantGrain>(tenantId).ListAgentsAsync());
     var counts = await Task.WhenAll(agents.Select(async a => BenchCluster.Check(await bench.Client.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenantId, a.AgentId)).ListSessionsAsync()).Length));
     return counts.Sum();
+}
+
+static void PrintWarmup(string scope, List<long> cold)
+{
+    if (cold.Count > 0)
+    {
+        Console.WriteLine($"{scope} warm-up, not recorded (ms, in order): {string.Join(' ', cold.Select(t => Latency.Ms(t).ToString("F2", CultureInfo.InvariantCulture)))}");
+    }
 }
 
 void PrintSamples(string scope, List<long> order)
