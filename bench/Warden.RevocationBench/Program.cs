@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using HdrHistogram;
 using Warden;
 using Warden.Agents;
 using Warden.RevocationBench;
@@ -8,9 +7,20 @@ using Warden.Sessions;
 using Warden.Tenants;
 
 // Revoke latency (call → receipt) on a 3-silo in-process cluster, per scope, p50/p99/max over repetitions.
-// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions]
+// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--warmup=N]
+// --samples also prints every latency in the order measured (to tell a cold start from a steady-state tail);
+// --breakdown also times the steps of an agent/tenant revoke in isolation (membership refresh, table fan-out);
+// --settle waits after each agent repetition until its deferred durable ending emptied the registry (and prints how
+// long that took), so the next repetition does not run alongside the previous one's 100 session writes;
+// --warmup=N first runs N session and N agent revokes that are printed but not recorded (the first calls of a fresh
+// process JIT-compile the revoke paths; default 0, as before).
+var warmup = args.Where(a => a.StartsWith("--warmup=", StringComparison.Ordinal)).Select(a => int.Parse(a["--warmup=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
+var samples = args.Contains("--samples", StringComparer.Ordinal);
+var breakdown = args.Contains("--breakdown", StringComparer.Ordinal);
+var settle = args.Contains("--settle", StringComparer.Ordinal);
+args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
 var sessionReps = Arg(0, 200);
-var agentReps = Arg(1, 20);
+var agentReps = Arg(1, 50);
 var tenantReps = Arg(2, 3);
 var tenantSessions = Arg(3, 10_000);
 const int AgentSessions = 100;
@@ -22,39 +32,82 @@ var rows = new List<string>();
 
 // One session: a tenant with one agent and sessionReps live sessions; revoke each once.
 {
-    var (tenantId, _, sessions) = await bench.TenantAsync(agents: 1, sessionsPerAgent: sessionReps);
-    var histogram = NewHistogram();
+    var (tenantId, _, sessions) = await bench.TenantAsync(agents: 1, sessionsPerAgent: sessionReps + warmup);
+    var histogram = Latency.NewHistogram();
+    var order = new List<long>();
+    var cold = new List<long>();
     foreach (var sessionId in sessions)
     {
         var session = bench.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, sessionId));
         var started = Stopwatch.GetTimestamp();
         var receipt = BenchCluster.Check(await session.RevokeAsync(BenchCluster.Operator, "bench"));
-        histogram.RecordValue(Stopwatch.GetTimestamp() - started);
+        var elapsed = Stopwatch.GetTimestamp() - started;
         Expect(receipt.SessionsRevoked == 1, "session not revoked");
+        if (cold.Count < warmup)
+        {
+            cold.Add(elapsed);
+            continue;
+        }
+
+        order.Add(elapsed);
+        histogram.RecordValue(elapsed);
     }
 
-    rows.Add(Row("session", "1 live session", histogram));
+    PrintWarmup("session", cold);
+    rows.Add(Latency.Row("session", "1 live session", histogram));
+    PrintSamples("session", order);
 }
 
 // An agent with 100 live sessions: a fresh agent per repetition.
 {
-    var histogram = NewHistogram();
-    for (var rep = 0; rep < agentReps; rep++)
+    var histogram = Latency.NewHistogram();
+    var order = new List<long>();
+    var settled = new List<double>();
+    var cold = new List<long>();
+    for (var rep = 0; rep < agentReps + warmup; rep++)
     {
         var (tenantId, agents, _) = await bench.TenantAsync(agents: 1, sessionsPerAgent: AgentSessions);
         var agent = bench.Client.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenantId, agents[0]));
         var started = Stopwatch.GetTimestamp();
         var receipt = BenchCluster.Check(await agent.SuspendAsync(new StatusChange("bench", BenchCluster.Operator)));
-        histogram.RecordValue(Stopwatch.GetTimestamp() - started);
+        var elapsed = Stopwatch.GetTimestamp() - started;
         Expect(receipt.SessionsRevoked == AgentSessions, $"agent revoked {receipt.SessionsRevoked} sessions");
+        if (rep < warmup)
+        {
+            cold.Add(elapsed);
+        }
+        else
+        {
+            order.Add(elapsed);
+            histogram.RecordValue(elapsed);
+        }
+
+        if (settle)
+        {
+            var durable = Stopwatch.StartNew();
+            while (BenchCluster.Check(await agent.ListSessionsAsync()).Length > 0)
+            {
+                await Task.Delay(50);
+            }
+
+            settled.Add(durable.Elapsed.TotalMilliseconds);
+        }
     }
 
-    rows.Add(Row("agent", $"{AgentSessions} live sessions", histogram));
+    if (settled.Count > 0)
+    {
+        settled.Sort();
+        Console.WriteLine($"agent: deferred durable ending done {settled[settled.Count / 2]:F0} ms after the receipt (median of {settled.Count}, polled every 50 ms)");
+    }
+
+    PrintWarmup("agent", cold);
+    rows.Add(Latency.Row("agent", $"{AgentSessions} live sessions", histogram));
+    PrintSamples("agent", order);
 }
 
 // A tenant with tenantSessions live sessions over TenantAgents agents: a fresh tenant per repetition.
 {
-    var histogram = NewHistogram();
+    var histogram = Latency.NewHistogram();
     for (var rep = 0; rep < tenantReps; rep++)
     {
         var setup = Stopwatch.StartNew();
@@ -65,7 +118,7 @@ var rows = new List<string>();
         var receipt = BenchCluster.Check(await tenant.FreezeAsync(new StatusChange("bench", BenchCluster.Operator)));
         var elapsed = Stopwatch.GetTimestamp() - started;
         histogram.RecordValue(elapsed);
-        Console.WriteLine($"tenant rep {rep + 1}: revoked {receipt.SessionsRevoked} sessions in {Ms(elapsed):F1} ms");
+        Console.WriteLine($"tenant rep {rep + 1}: revoked {receipt.SessionsRevoked} sessions in {Latency.Ms(elapsed):F1} ms");
 
         // Not the revoke's latency: how long after the receipt the deferred durable ending leaves the registries empty
         // (each session persisted Revoked). Polled every 100 ms, so ±100 ms.
@@ -79,7 +132,12 @@ var rows = new List<string>();
         Expect(receipt.SessionsRevoked == sessions.Length, $"tenant revoked {receipt.SessionsRevoked} of {sessions.Length} sessions");
     }
 
-    rows.Add(Row("tenant", $"{tenantSessions:N0} live sessions, {TenantAgents} agents", histogram));
+    rows.Add(Latency.Row("tenant", $"{tenantSessions:N0} live sessions, {TenantAgents} agents", histogram));
+}
+
+if (breakdown)
+{
+    rows.AddRange(await StepBreakdown.RunAsync(bench, Math.Max(agentReps, 50)));
 }
 
 Console.WriteLine();
@@ -96,15 +154,23 @@ static async Task<int> LiveAsync(BenchCluster bench, string tenantId)
     return counts.Sum();
 }
 
+static void PrintWarmup(string scope, List<long> cold)
+{
+    if (cold.Count > 0)
+    {
+        Console.WriteLine($"{scope} warm-up, not recorded (ms, in order): {string.Join(' ', cold.Select(t => Latency.Ms(t).ToString("F2", CultureInfo.InvariantCulture)))}");
+    }
+}
+
+void PrintSamples(string scope, List<long> order)
+{
+    if (samples)
+    {
+        Console.WriteLine($"{scope} samples (ms, in order): {string.Join(' ', order.Select(t => Latency.Ms(t).ToString("F2", CultureInfo.InvariantCulture)))}");
+    }
+}
+
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
-
-static LongHistogram NewHistogram() => new(TimeSpan.FromMinutes(5).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond, 3);
-
-static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-
-static string Row(string scope, string inScope, LongHistogram h) => string.Create(
-    CultureInfo.InvariantCulture,
-    $"| {scope} | {inScope} | {h.TotalCount} | {Ms(h.GetValueAtPercentile(50)):F2} | {Ms(h.GetValueAtPercentile(99)):F2} | {Ms(h.GetMaxValue()):F2} |");
 
 static void Expect(bool condition, string message)
 {

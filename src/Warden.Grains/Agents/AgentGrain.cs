@@ -369,7 +369,7 @@ internal sealed class AgentGrain(
         // table (each decision there checks it before its answer leaves the session grain). Throws otherwise: no receipt.
         var termination = new Termination(RevocationScope.Agent, change.Reason, actor);
         var live = LiveCount();
-        var fanOut = await revocations.RecordAsync(RevokedScope.Agent(TenantId, AgentId, change.Reason));
+        var fanOut = await revocations.RecordAsync(RevokedScope.Agent(TenantId, AgentId, change.Reason, actor, effectiveAt));
         if (!fanOut.Lost.IsEmpty)
         {
             // A silo died mid fan-out and may not know yet that it was declared dead: end every session durably now (the

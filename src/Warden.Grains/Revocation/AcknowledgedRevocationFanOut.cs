@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -12,11 +13,16 @@ namespace Warden.Grains.Revocation;
 /// </summary>
 internal sealed partial class AcknowledgedRevocationFanOut(
     IClusterMembershipService membership,
+    IServiceProvider services,
     RevocationTableClient silos,
     IOptions<SessionOptions> options,
     ILogger<AcknowledgedRevocationFanOut> logger) : IRevocationFanOut
 {
     private readonly int _attempts = options.Value.FanOutAttempts;
+
+    // The membership table itself (the storage Orleans' membership reads), when the silo has one: reading it directly
+    // is the same fresh read as IClusterMembershipService.Refresh without the snapshot processing that comes with it.
+    private readonly IMembershipTable? _table = services.GetService<IMembershipTable>();
 
     /// <inheritdoc/>
     public Task<SiloFanOut> RecordAsync(RevokedScope scope) => RunAsync(scope, "record", silo => silos.On(silo).RecordAsync(scope));
@@ -26,15 +32,27 @@ internal sealed partial class AcknowledgedRevocationFanOut(
 
     private async Task<SiloFanOut> RunAsync(RevokedScope scope, string operation, Func<SiloAddress, Task> call)
     {
-        // INVARIANT: the silo list is read from the membership table after the tenant's/agent's status was persisted.
-        // A silo missing from it becomes active (and hosts its first session) only later, so every session activating
-        // there reads the new status on activation; every silo in it acknowledges below, or is declared dead.
-        await membership.Refresh();
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
-            .Select(m => m.SiloAddress)
-            .ToList();
-        var outcomes = await Task.WhenAll(targets.Select(silo => ReachAsync(scope, operation, silo, call)));
+        // The silos this silo already knows are called at once, while the membership table is read: the read is no longer
+        // in series with the calls. Only a silo the read adds (joined meanwhile) is called after it.
+        var calls = new Dictionary<SiloAddress, Task<Reach>>();
+        foreach (var silo in Targets())
+        {
+            calls[silo] = ReachAsync(scope, operation, silo, call);
+        }
+
+        // INVARIANT: the silo list that must acknowledge is read from the membership table after the tenant's/agent's
+        // status was persisted (the caller persisted it before calling). A silo missing from it becomes active (and hosts
+        // its first session) only later, so every session activating there reads the new status on activation; every
+        // silo in it acknowledges below (by the early call or a new one), or is declared dead.
+        var targets = await ReadTargetsAsync();
+        foreach (var silo in targets.Where(s => !calls.ContainsKey(s)))
+        {
+            calls[silo] = ReachAsync(scope, operation, silo, call);
+        }
+
+        // An early call to a silo the table no longer lists as active (declared dead meanwhile) does not count either way,
+        // as before: such a silo was not consulted.
+        var outcomes = await Task.WhenAll(targets.Select(silo => calls[silo]));
         var failed = targets.Where((_, i) => outcomes[i] == Reach.Failed).ToList();
         if (failed.Count > 0)
         {
@@ -46,6 +64,28 @@ internal sealed partial class AcknowledgedRevocationFanOut(
             [.. targets.Where((_, i) => outcomes[i] == Reach.Acknowledged)],
             [.. targets.Where((_, i) => outcomes[i] == Reach.Lost)]);
     }
+
+    /// <summary>The silos the membership table lists as active, shutting down or stopping, read now (not cached).</summary>
+    private async Task<List<SiloAddress>> ReadTargetsAsync()
+    {
+        if (_table is null)
+        {
+            await membership.Refresh();
+            return Targets();
+        }
+
+        var data = await _table.ReadAllAsync(CancellationToken.None);
+        return [.. data.Members
+            .Select(m => m.Item1)
+            .Where(m => m.Status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
+            .Select(m => m.SiloAddress)];
+    }
+
+    /// <summary>The silos this silo's current membership view lists as active, shutting down or stopping.</summary>
+    private List<SiloAddress> Targets() =>
+        [.. membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
+            .Select(m => m.SiloAddress)];
 
     private async Task<Reach> ReachAsync(RevokedScope scope, string operation, SiloAddress silo, Func<SiloAddress, Task> call)
     {

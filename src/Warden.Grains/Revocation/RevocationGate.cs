@@ -47,6 +47,30 @@ internal sealed class RevocationGate(RevocationTable table, IRevocationObserver?
         return final;
     }
 
+    /// <summary>
+    /// The operator's view of a session: an open session whose agent or tenant this silo's table holds is shown
+    /// <see cref="SessionStatus.Revoked"/> (who, why, since when, no live grant) from the moment the revoke returned,
+    /// although its durable end follows later; every decision it makes meanwhile is a deny.
+    /// </summary>
+    public SessionInfo View(SessionInfo info)
+    {
+        // INVARIANT: the revoke returns only after this silo's table holds its scope, so a view taken after the receipt
+        // agrees with every decision: none is an allow.
+        if (info.Status != SessionStatus.Open || table.Find(info.TenantId, info.AgentId) is not { } revoked)
+        {
+            return info;
+        }
+
+        return info with
+        {
+            Status = SessionStatus.Revoked,
+            EndedAt = revoked.EffectiveAt,
+            EndReason = revoked.EndReason,
+            EndedBy = revoked.Actor,
+            Grants = [.. info.Grants.Select(g => g with { IsLive = false })],
+        };
+    }
+
     /// <summary>Tells the test observer (if any) that a revoke returns now.</summary>
     public static RevocationReceipt Returning(IServiceProvider services, RevocationReceipt receipt)
     {

@@ -419,12 +419,15 @@ internal sealed partial class SessionGrain(
         var revoked = 0;
         if (State.Status == SessionStatus.Open)
         {
+            // INVARIANT: this grain is the one activation that decides for the session, and it persists Revoked (with its
+            // lineage record, durably in durable lineage mode) before it answers: a later activation on any silo loads
+            // Revoked from storage. No other silo needs telling, so a session revoke takes no cluster fan-out.
             await EndAsync(SessionStatus.Revoked, reason, actor, RevocationScope.Session, notifyAgent: true);
             revoked = 1;
         }
 
         // The revocation was persisted above (EndAsync writes before it returns); the receipt's event is for observers
-        // and does not wait for stream delivery.
+        // and does not wait for stream delivery; the agent's registry hears of it one-way (IAgentControl.SessionEndedAsync).
         var receipt = new RevocationReceipt(RevocationScope.Session, TenantId, SessionId, reason, actor, revoked, effectiveAt, clock.GetUtcNow());
         Events.Enqueue([new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt }]);
         return RevocationGate.Returning(ServiceProvider, receipt);
@@ -433,7 +436,7 @@ internal sealed partial class SessionGrain(
     public Task<Outcome<SessionInfo>> GetAsync(Caller caller) =>
         Task.FromResult(Access(caller, agent: true, @operator: true) is { } denied
             ? denied
-            : Outcome<SessionInfo>.Ok(ToInfo(clock.GetUtcNow())));
+            : Outcome<SessionInfo>.Ok(Revocations.View(ToInfo(clock.GetUtcNow()))));
 
     public Task<Outcome<SessionHistoryView>> GetHistoryAsync(Caller caller) =>
         Task.FromResult(Access(caller, agent: true, @operator: true) is { } denied

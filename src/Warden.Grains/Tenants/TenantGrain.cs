@@ -268,7 +268,7 @@ internal sealed class TenantGrain(
         // INVARIANT: the receipt is returned only after every active silo recorded the freeze in its revocation table
         // (each decision there checks it before its answer leaves the session grain). Throws otherwise: no receipt.
         var termination = new Termination(RevocationScope.Tenant, change.Reason, actor);
-        var fanOut = await revocations.RecordAsync(RevokedScope.Tenant(TenantId, change.Reason));
+        var fanOut = await revocations.RecordAsync(RevokedScope.Tenant(TenantId, change.Reason, actor, effectiveAt));
 
         // A silo lost mid fan-out may not know yet that it was declared dead: then every session is ended durably now
         // (the state write's ETag check fences off its activations). Otherwise each agent ends its sessions afterwards.

@@ -138,6 +138,34 @@ public sealed class KillSwitchTests(KillSwitchClusterFixture fixture, ITestOutpu
         Assert.NotEmpty(strict);
     }
 
+    [Theory]
+    [InlineData(RevocationScope.Agent)]
+    [InlineData(RevocationScope.Tenant)]
+    public async Task GetSession_RevokedScopeBeforeDurableEnd_ShowsRevokedFromTheReceipt(RevocationScope scope)
+    {
+        var run = await PrepareAsync(scope);
+        RevocationReceipt receipt;
+        List<SessionInfo> views;
+        using (HeldTerminations.Enable())
+        {
+            // No session is ended in storage while the hold is on: what GetSession shows comes from the revocation table.
+            receipt = Ok(await RevokeAsync(run, "view drill"));
+            views = [.. await Task.WhenAll(run.InScope.Select(async s => Ok(await fixture.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(run.TenantId, s)).GetAsync(Admin))))];
+        }
+
+        var expectedReason = scope == RevocationScope.Agent ? "agent suspended: view drill" : "tenant frozen: view drill";
+        Assert.All(views, v =>
+        {
+            Assert.Equal((SessionStatus.Revoked, expectedReason, receipt.RevokedBy, receipt.EffectiveAt), (v.Status, v.EndReason, v.EndedBy, v.EndedAt));
+            Assert.All(v.Grants, g => Assert.False(g.IsLive));
+        });
+        foreach (var controlId in run.Controls)
+        {
+            var (tenantId, _, _) = run.All.Single(s => s.SessionId == controlId);
+            Assert.Equal(SessionStatus.Open, Ok(await fixture.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, controlId)).GetAsync(Admin)).Status);
+        }
+    }
+
     /// <summary>
     /// The wording, strictly: no allow in scope completed (was made final in its session grain, server-side
     /// stamp) after the revoke returned (stamped in the revoking grain on the same counter); and the scope's sessions did

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Warden.Grains.Revocation;
 using Warden.Sessions;
 
@@ -81,6 +82,58 @@ public sealed class RevocationGateTests
 
         Assert.Equal(1, table.Count);
         Assert.Equal("first", table.Find("t1", "bot")!.Reason);
+    }
+
+    [Fact]
+    public void View_OpenSessionOfSuspendedAgent_ShownRevokedWithWhoWhySinceWhenAndNoLiveGrant()
+    {
+        var table = new RevocationTable();
+        var gate = new RevocationGate(table, observer: null);
+        var at = new DateTimeOffset(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
+        table.Record(RevokedScope.Agent("t1", "bot", "runaway loop", "operator:t1/ann", at));
+
+        var view = gate.View(OpenSession("t1", "bot"));
+
+        Assert.Equal(SessionStatus.Revoked, view.Status);
+        Assert.Equal("agent suspended: runaway loop", view.EndReason);
+        Assert.Equal("operator:t1/ann", view.EndedBy);
+        Assert.Equal(at, view.EndedAt);
+        Assert.False(Assert.Single(view.Grants).IsLive);
+    }
+
+    [Fact]
+    public void View_FrozenTenant_ShownRevokedAsFrozen()
+    {
+        var table = new RevocationTable();
+        var gate = new RevocationGate(table, observer: null);
+        table.Record(RevokedScope.Tenant("t1", "incident"));
+
+        var view = gate.View(OpenSession("t1", "any-agent"));
+
+        Assert.Equal((SessionStatus.Revoked, "tenant frozen: incident"), (view.Status, view.EndReason));
+    }
+
+    [Fact]
+    public void View_OtherScopeRevokedOrSessionAlreadyEnded_Unchanged()
+    {
+        var table = new RevocationTable();
+        var gate = new RevocationGate(table, observer: null);
+        table.Record(RevokedScope.Agent("t1", "other", "x"));
+        table.Record(RevokedScope.Tenant("t2", "x"));
+        var open = OpenSession("t1", "bot");
+        var closed = OpenSession("t2", "bot") with { Status = SessionStatus.Closed, EndReason = "closed by its agent" };
+
+        Assert.Same(open, gate.View(open));
+        Assert.Same(closed, gate.View(closed));
+    }
+
+    private static SessionInfo OpenSession(string tenantId, string agentId)
+    {
+        var opened = DateTimeOffset.UnixEpoch;
+        var grant = new Grant("g1", "doc.read", "Doc::*", opened, opened.AddHours(1), null, GrantOrigin.SessionOpen, null);
+        return new SessionInfo(
+            tenantId, "s1", agentId, new Intent("t", string.Empty, "p", "sha256:00", "u"), SessionStatus.Open, opened, opened.AddHours(1),
+            null, null, null, [new GrantInfo(grant, null, true)], [], 1, new SessionFacts([], [], ImmutableDictionary<string, long>.Empty, 0, 0, 0));
     }
 
     private sealed class RecordingObserver(Action onStamp) : IRevocationObserver
