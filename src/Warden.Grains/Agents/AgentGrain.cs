@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Warden.Agents;
 using Warden.Events;
 using Warden.Grains.Diagnostics;
@@ -35,8 +37,12 @@ internal sealed class AgentGrain(
     private string? _tenantId;
     private string? _agentId;
     private EventPublisher? _events;
+    private LiveSessionRegistry? _registry;
 
     private AgentState State => state.State;
+
+    /// <summary>The live-session registry, loaded on activation.</summary>
+    private LiveSessionRegistry Registry => _registry ?? throw new InvalidOperationException("The live-session registry is not loaded.");
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -46,7 +52,7 @@ internal sealed class AgentGrain(
 
     private EventPublisher Events => _events ??= EventPublisher.ForTenant(this, TenantId, logger);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (WardenIds.TrySplitKey(Key, out var tenant, out var agent) && WardenIds.IsValidName(tenant) && WardenIds.IsValidName(agent))
         {
@@ -54,13 +60,22 @@ internal sealed class AgentGrain(
             _agentId = agent;
         }
 
-        if (State.Status is AgentStatus.Suspended or AgentStatus.Retired && !State.LiveSessions.IsEmpty)
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(WardenStreams.ProviderName);
+        _registry = await LiveSessionRegistry.LoadAsync(GrainContext, storage, State.RegistryBuckets);
+        if (!State.LiveSessions.IsDefaultOrEmpty)
+        {
+            // State written before the registry had buckets: move its list into them, then forget the list.
+            await _registry.ImportAsync(State.LiveSessions);
+            var bits = State.LiveSessions.Aggregate(State.RegistryBuckets, (set, s) => set | LiveSessionRegistry.BitOf(s.SessionId));
+            state.State = State with { LiveSessions = [], RegistryBuckets = bits };
+            await state.WriteStateAsync();
+        }
+
+        if (State.Status is AgentStatus.Suspended or AgentStatus.Retired && !_registry.IsEmpty)
         {
             // A deferred ending cut short by a deactivation or a lost silo resumes here.
             EndSessionsLater(new Termination(RevocationScope.Agent, State.StatusReason ?? "agent stopped", Caller.System.ToString()));
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<Outcome<AgentRegistered>> InitializeAsync(RegisterAgent request)
@@ -176,11 +191,15 @@ internal sealed class AgentGrain(
 
         // INVARIANT: the session is in the persisted registry before it starts, so a suspension (which waits for this
         // call to finish: the grain is not reentrant) or a freeze reaches it. The expiry recorded here is an upper bound.
-        state.State = State with
+        // Only the session's bucket is written (and once per bucket, first, the agent's bit for it).
+        var bit = LiveSessionRegistry.BitOf(sessionId);
+        if ((State.RegistryBuckets & bit) == 0)
         {
-            LiveSessions = Prune(State.LiveSessions, now).Add(new LiveSession(sessionId, request.Intent.Task, now, now + ttl)),
-        };
-        await state.WriteStateAsync();
+            state.State = State with { RegistryBuckets = State.RegistryBuckets | bit };
+            await state.WriteStateAsync();
+        }
+
+        await Registry.AddAsync(new LiveSession(sessionId, request.Intent.Task, now, now + ttl), PruneHorizon(now));
 
         var session = GrainFactory.GetGrain<ISessionControl>(WardenIds.SessionKey(TenantId, sessionId));
         var profile = new AgentProfile(State.Owner, State.DisplayName, State.RiskTier, State.Labels, State.Groups, State.ActionSurface);
@@ -200,8 +219,7 @@ internal sealed class AgentGrain(
         if (!opened.IsOk)
         {
             // A refusal leaves the session unopened: safe to forget.
-            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => s.SessionId == sessionId) };
-            await state.WriteStateAsync();
+            await Registry.RemoveAsync([sessionId]);
         }
 
         return opened;
@@ -265,7 +283,7 @@ internal sealed class AgentGrain(
         var now = clock.GetUtcNow();
         return Task.FromResult(Outcome<ImmutableArray<SessionSummary>>.Ok(
         [
-            .. State.LiveSessions
+            .. Registry.All
                 .Where(s => s.ExpiresAt > now)
                 .Select(s => new SessionSummary(TenantId, s.SessionId, AgentId, s.Task, s.OpenedAt, s.ExpiresAt)),
         ]));
@@ -313,7 +331,7 @@ internal sealed class AgentGrain(
     public async Task AdoptPolicyAsync(long version)
     {
         var now = clock.GetUtcNow();
-        var sessions = State.LiveSessions.Where(s => s.ExpiresAt > now).Select(s => s.SessionId).ToList();
+        var sessions = Registry.All.Where(s => s.ExpiresAt > now).Select(s => s.SessionId).ToList();
         var failures = 0;
         await Task.WhenAll(sessions.Select(async sessionId =>
         {
@@ -330,13 +348,12 @@ internal sealed class AgentGrain(
 
     public async Task SessionEndedAsync(string sessionId)
     {
-        if (State.Status == AgentStatus.None || sessionId is null || !State.LiveSessions.Any(s => s.SessionId == sessionId))
+        if (State.Status == AgentStatus.None || sessionId is null || !Registry.Contains(sessionId))
         {
             return;
         }
 
-        state.State = State with { LiveSessions = Prune(State.LiveSessions.RemoveAll(s => s.SessionId == sessionId), clock.GetUtcNow()) };
-        await state.WriteStateAsync();
+        await Registry.RemoveAsync([sessionId]);
     }
 
     private async Task<Outcome<RevocationReceipt>> StopAsync(StatusChange change, AgentStatus status)
@@ -401,7 +418,7 @@ internal sealed class AgentGrain(
     private int LiveCount()
     {
         var now = clock.GetUtcNow();
-        return State.LiveSessions.Count(s => s.ExpiresAt > now);
+        return Registry.All.Count(s => s.ExpiresAt > now);
     }
 
     /// <summary>
@@ -455,7 +472,7 @@ internal sealed class AgentGrain(
     /// </summary>
     private async Task<(int Revoked, int Failures)> RevokeLiveSessionsAsync(Termination termination)
     {
-        var sessions = State.LiveSessions.Select(s => s.SessionId).ToList();
+        var sessions = Registry.All.Select(s => s.SessionId).ToList();
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         var revoked = 0;
         await Task.WhenAll(sessions.Select(async sessionId =>
@@ -475,9 +492,7 @@ internal sealed class AgentGrain(
 
         if (!acknowledged.IsEmpty)
         {
-            var done = acknowledged.ToHashSet(StringComparer.Ordinal);
-            state.State = State with { LiveSessions = State.LiveSessions.RemoveAll(s => done.Contains(s.SessionId)) };
-            await state.WriteStateAsync();
+            await Registry.RemoveAsync(acknowledged.ToHashSet(StringComparer.Ordinal));
         }
 
         return (revoked, sessions.Count - acknowledged.Count);
@@ -513,12 +528,8 @@ internal sealed class AgentGrain(
         }
     }
 
-    /// <summary>Drops registry entries well past their expiry: such sessions deny everything by the clock anyway.</summary>
-    private ImmutableArray<LiveSession> Prune(ImmutableArray<LiveSession> sessions, DateTimeOffset now)
-    {
-        var horizon = now - _options.ReminderDelay - _options.ReminderPeriod;
-        return sessions.RemoveAll(s => s.ExpiresAt < horizon);
-    }
+    /// <summary>Registry entries that expired before this are dropped: such sessions deny everything by the clock anyway.</summary>
+    private DateTimeOffset PruneHorizon(DateTimeOffset now) => now - _options.ReminderDelay - _options.ReminderPeriod;
 
     private CallError? Exists() =>
         _agentId is null
@@ -534,5 +545,5 @@ internal sealed class AgentGrain(
 
     private AgentInfo ToInfo() => new(
         TenantId, AgentId, State.Owner, State.DisplayName, State.ActionSurface, State.RiskTier, State.Labels, State.Groups,
-        State.Status, State.StatusReason, State.RegisteredAt, State.StatusChangedAt, State.LiveSessions.Length);
+        State.Status, State.StatusReason, State.RegisteredAt, State.StatusChangedAt, Registry.Count);
 }

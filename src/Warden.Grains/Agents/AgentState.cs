@@ -57,11 +57,18 @@ public sealed record AgentState
     public DateTimeOffset CredentialIssuedAt { get; init; }
 
     /// <summary>
-    /// Sessions not yet known to have ended. INVARIANT: a session is added here and persisted before it is started,
-    /// so a suspension's fan-out reaches every session that could allow anything.
+    /// The former single live-session list, read only to move it into the registry's buckets on activation (the
+    /// registry now lives in <see cref="LiveSessionRegistry"/>); empty once moved.
     /// </summary>
     [Id(12)]
     public ImmutableArray<LiveSession> LiveSessions { get; init; } = [];
+
+    /// <summary>
+    /// The buckets of <see cref="LiveSessionRegistry"/> that may hold sessions, one bit each. INVARIANT: a bit is
+    /// persisted before its bucket's first session, so an activation that reads the set buckets finds every session.
+    /// </summary>
+    [Id(13)]
+    public ulong RegistryBuckets { get; init; }
 }
 
 /// <summary>An entry of an agent's live-session registry.</summary>
