@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -24,6 +25,11 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// survives <c>kill -9</c> and power loss. A duplicate (tenant, sequence) aborts the whole transaction with
 /// <see cref="LineageConflictException"/>.
 /// </para>
+/// <para>
+/// Threads: every transaction runs on the log's own writer thread (like the state store's), never on a thread-pool
+/// thread. A commit blocks for the fsync; on a thread-pool thread that wait would take a worker from the grains that
+/// are deciding meanwhile (on a 2-core host, one of two).
+/// </para>
 /// </remarks>
 public sealed class SqliteLineageLog : ILineageLog
 {
@@ -32,14 +38,18 @@ public sealed class SqliteLineageLog : ILineageLog
 
     private readonly SqliteConnection _writeConnection;
     private readonly string _readConnectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private bool _disposed;
+    private readonly BlockingCollection<PendingAppend> _appends = new();
+    private readonly Thread _writerThread;
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString)
     {
         FilePath = filePath;
         _writeConnection = writeConnection;
         _readConnectionString = readConnectionString;
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "warden-lineage-writer" };
+        _writerThread.Start();
     }
 
     /// <summary>The database file.</summary>
@@ -90,16 +100,20 @@ public sealed class SqliteLineageLog : ILineageLog
             return;
         }
 
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(records);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            AppendCore(records);
+            _appends.Add(pending, CancellationToken.None);
         }
-        finally
+        catch (InvalidOperationException)
         {
-            _writeLock.Release();
+            // Adding was completed: the log is being disposed.
+            throw new ObjectDisposedException(nameof(SqliteLineageLog));
         }
+
+        // INVARIANT: once queued the transaction runs whatever the caller's token says; its outcome is the task's.
+        await pending.Completion.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -210,23 +224,18 @@ public sealed class SqliteLineageLog : ILineageLog
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            if (_disposed)
-            {
-                return;
-            }
+            await _writerStopped.Task.ConfigureAwait(false);
+            return;
+        }
 
-            _disposed = true;
-            await _writeConnection.DisposeAsync().ConfigureAwait(false);
-            using var pooled = new SqliteConnection(_readConnectionString);
-            SqliteConnection.ClearPool(pooled);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        // Everything queued before is still committed; then the writer thread ends and closes its connection.
+        _appends.CompleteAdding();
+        await _writerStopped.Task.ConfigureAwait(false);
+        _appends.Dispose();
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private const string Schema = """
@@ -258,6 +267,31 @@ public sealed class SqliteLineageLog : ILineageLog
         );
         INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '1');
         """;
+
+    private void WriterLoop()
+    {
+        try
+        {
+            foreach (var pending in _appends.GetConsumingEnumerable())
+            {
+                try
+                {
+                    AppendCore(pending.Records);
+                    pending.Completion.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    // INVARIANT: the thread never dies while appends can still queue; each failure goes to its appender.
+                    pending.Completion.TrySetException(ex);
+                }
+            }
+        }
+        finally
+        {
+            _writeConnection.Dispose();
+            _writerStopped.TrySetResult();
+        }
+    }
 
     private void AppendCore(IReadOnlyList<LineageRecord> records)
     {
@@ -326,7 +360,7 @@ public sealed class SqliteLineageLog : ILineageLog
 
     private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
@@ -479,5 +513,12 @@ public sealed class SqliteLineageLog : ILineageLog
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<LineageRecord> records)
+    {
+        public IReadOnlyList<LineageRecord> Records { get; } = records;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
