@@ -14,10 +14,17 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 1): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
+/// Schema (version 2): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
 /// with primary key <c>(tenant, seq)</c>, where <c>record</c> holds the canonical MessagePack bytes and the other
-/// columns are copies for indexing (session, agent, resource, decision, time); <c>lineage_heads(tenant, seq, hash)</c>
-/// holds each chain's head marker, written in the same transaction as the records.
+/// columns are copies for indexing (session, agent, resource, time, and decisions other than allow);
+/// <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in the same transaction as the records.
+/// </para>
+/// <para>
+/// Version 2 differs from version 1 only by its decision index: version 1 indexed every record by decision, version 2
+/// only denials and approval requests (<c>decision &gt;= 2</c>). Allows are most records, so a query for allows finds
+/// them by scanning the tenant's records in order, and every allowed decision saves one index insert. A version-1 file
+/// is migrated when it is opened (the old index dropped, the partial one built, in one transaction); its records and
+/// chains are not touched.
 /// </para>
 /// <para>
 /// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
@@ -78,7 +85,7 @@ public sealed class SqliteLineageLog : ILineageLog
             Execute(connection, $"PRAGMA busy_timeout = {busyMs.ToString(CultureInfo.InvariantCulture)};");
             Execute(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, $"PRAGMA synchronous = {synchronous};");
-            Execute(connection, Schema);
+            EnsureSchema(connection, path);
         }
         catch
         {
@@ -238,7 +245,15 @@ public sealed class SqliteLineageLog : ILineageLog
         SqliteConnection.ClearPool(pooled);
     }
 
-    private const string Schema = """
+    /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
+    internal const int SchemaVersion = 2;
+
+    // Decisions at or above this value (deny, approval required) are in the decision index; allow and none are not.
+    // INVARIANT: the literal appears verbatim in the index's WHERE and in every query that filters by such a decision,
+    // so SQLite's planner can prove the partial index usable.
+    private const string IndexedDecisions = "decision >= 2";
+
+    private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS lineage_records (
             tenant   TEXT    NOT NULL,
             seq      INTEGER NOT NULL,
@@ -254,7 +269,6 @@ public sealed class SqliteLineageLog : ILineageLog
         CREATE INDEX IF NOT EXISTS lineage_by_session  ON lineage_records (tenant, session, seq)  WHERE session IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lineage_by_agent    ON lineage_records (tenant, agent, seq)    WHERE agent IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lineage_by_resource ON lineage_records (tenant, resource, seq) WHERE resource IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS lineage_by_decision ON lineage_records (tenant, decision, seq);
         CREATE INDEX IF NOT EXISTS lineage_by_time     ON lineage_records (tenant, ts);
         CREATE TABLE IF NOT EXISTS lineage_heads (
             tenant TEXT    NOT NULL PRIMARY KEY,
@@ -265,8 +279,45 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '1');
+        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '2');
         """;
+
+    // Version 1 → 2: the full decision index becomes a partial one. Idempotent.
+    private const string MigrateToVersion2 = $"""
+        DROP INDEX IF EXISTS lineage_by_decision;
+        CREATE INDEX IF NOT EXISTS lineage_by_denial ON lineage_records (tenant, decision, seq) WHERE {IndexedDecisions};
+        UPDATE lineage_meta SET value = '2' WHERE key = 'schema';
+        """;
+
+    // Creates the schema of a new file, or brings an older file to this version, in one transaction.
+    private static void EnsureSchema(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = Schema;
+            command.ExecuteNonQuery();
+            command.CommandText = "SELECT value FROM lineage_meta WHERE key = 'schema';";
+            var stored = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (!int.TryParse(stored, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
+            {
+                throw new LineageFormatException($"'{path}' holds an unknown lineage schema version '{stored}'; it was not opened.");
+            }
+
+            if (version > SchemaVersion)
+            {
+                throw new LineageFormatException(
+                    $"'{path}' was written with lineage schema version {version}, newer than this build's {SchemaVersion}; it was not opened.");
+            }
+
+            // INVARIANT: every version leaves the version-2 decision index in place (a new file gets it here too).
+            command.CommandText = MigrateToVersion2;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
 
     private void WriterLoop()
     {
@@ -416,7 +467,7 @@ public sealed class SqliteLineageLog : ILineageLog
         }
     }
 
-    private static string BuildQuerySql(LineageQuery query)
+    internal static string BuildQuerySql(LineageQuery query)
     {
         var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
         if (query.UpToSequence is not null)
@@ -439,9 +490,13 @@ public sealed class SqliteLineageLog : ILineageLog
             sql.Append(" AND resource = $resource");
         }
 
-        if (query.Decision is not null)
+        if (query.Decision is { } decision)
         {
             sql.Append(" AND decision = $decision");
+            if (decision >= LineageDecision.Deny)
+            {
+                sql.Append(" AND ").Append(IndexedDecisions);
+            }
         }
 
         if (query.Kind is not null)
