@@ -42,6 +42,10 @@ public sealed class SqliteLineageLog : ILineageLog
 {
     private const int PageSize = 512;
     private const int SqliteConstraint = 19;
+    private const int InsertColumns = 9;
+
+    // Rows per insert statement, largest first: a batch is cut into these (9 × 64 = 576 parameters, far below SQLite's limit).
+    private static readonly int[] RowsPerInsert = [64, 16, 4, 1];
 
     private readonly SqliteConnection _writeConnection;
     private readonly string _readConnectionString;
@@ -49,6 +53,10 @@ public sealed class SqliteLineageLog : ILineageLog
     private readonly Thread _writerThread;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+
+    // Prepared statements of the writer thread, kept across transactions. INVARIANT: touched only on the writer thread.
+    private readonly Dictionary<int, SqliteCommand> _inserts = [];
+    private SqliteCommand? _headUpsert;
 
     private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString)
     {
@@ -339,6 +347,7 @@ public sealed class SqliteLineageLog : ILineageLog
         }
         finally
         {
+            DropCommands();
             _writeConnection.Dispose();
             _writerStopped.TrySetResult();
         }
@@ -349,54 +358,52 @@ public sealed class SqliteLineageLog : ILineageLog
         using var transaction = _writeConnection.BeginTransaction();
         try
         {
-            using var insert = _writeConnection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record)
-                VALUES ($tenant, $seq, $ts, $kind, $decision, $agent, $session, $resource, $record);
-                """;
-            var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
-            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
-            var decision = insert.Parameters.Add("$decision", SqliteType.Integer);
-            var agent = insert.Parameters.Add("$agent", SqliteType.Text);
-            var session = insert.Parameters.Add("$session", SqliteType.Text);
-            var resource = insert.Parameters.Add("$resource", SqliteType.Text);
-            var blob = insert.Parameters.Add("$record", SqliteType.Blob);
-            insert.Prepare();
-
             var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-            foreach (var record in records)
+            var next = 0;
+            while (next < records.Count)
             {
-                var e = record.Event;
-                tenant.Value = e.TenantId;
-                seq.Value = record.Sequence;
-                ts.Value = e.OccurredAt.UtcTicks;
-                kind.Value = (int)e.Kind;
-                decision.Value = (int)e.Decision;
-                agent.Value = (object?)e.AgentId ?? DBNull.Value;
-                session.Value = (object?)e.SessionId ?? DBNull.Value;
-                resource.Value = (object?)e.Resource ?? DBNull.Value;
-                blob.Value = LineageRecordSerializer.GetStoredBytes(record);
+                // Several rows per statement: one execution (and one pass through the ADO.NET layer) per chunk, not per row.
+                var rows = RowsPerInsert[^1];
+                foreach (var size in RowsPerInsert)
+                {
+                    if (records.Count - next >= size)
+                    {
+                        rows = size;
+                        break;
+                    }
+                }
+
+                var insert = InsertCommand(rows);
+                insert.Transaction = transaction;
+                var parameters = insert.Parameters;
+                for (var row = 0; row < rows; row++)
+                {
+                    var record = records[next + row];
+                    var e = record.Event;
+                    var at = row * InsertColumns;
+                    parameters[at].Value = e.TenantId;
+                    parameters[at + 1].Value = record.Sequence;
+                    parameters[at + 2].Value = e.OccurredAt.UtcTicks;
+                    parameters[at + 3].Value = (int)e.Kind;
+                    parameters[at + 4].Value = (int)e.Decision;
+                    parameters[at + 5].Value = (object?)e.AgentId ?? DBNull.Value;
+                    parameters[at + 6].Value = (object?)e.SessionId ?? DBNull.Value;
+                    parameters[at + 7].Value = (object?)e.Resource ?? DBNull.Value;
+                    parameters[at + 8].Value = LineageRecordSerializer.GetStoredBytes(record);
+                    heads[e.TenantId] = ChainHead.Of(record);
+                }
+
                 insert.ExecuteNonQuery();
-                heads[e.TenantId] = ChainHead.Of(record);
+                next += rows;
             }
 
-            using var head = _writeConnection.CreateCommand();
+            var head = HeadCommand();
             head.Transaction = transaction;
-            head.CommandText = """
-                INSERT INTO lineage_heads (tenant, seq, hash) VALUES ($tenant, $seq, $hash)
-                ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
-                """;
-            var headTenant = head.Parameters.Add("$tenant", SqliteType.Text);
-            var headSeq = head.Parameters.Add("$seq", SqliteType.Integer);
-            var headHash = head.Parameters.Add("$hash", SqliteType.Blob);
             foreach (var (tenantId, chainHead) in heads)
             {
-                headTenant.Value = tenantId;
-                headSeq.Value = chainHead.Sequence;
-                headHash.Value = chainHead.Hash.ToArray();
+                head.Parameters[0].Value = tenantId;
+                head.Parameters[1].Value = chainHead.Sequence;
+                head.Parameters[2].Value = chainHead.Hash.ToArray();
                 head.ExecuteNonQuery();
             }
 
@@ -407,6 +414,77 @@ public sealed class SqliteLineageLog : ILineageLog
             transaction.Rollback();
             throw new LineageConflictException("A record with the same tenant and sequence is already stored; the batch was not written.", ex);
         }
+        catch
+        {
+            // A statement that failed midway is not reused: the next batch prepares fresh ones.
+            DropCommands();
+            throw;
+        }
+    }
+
+    // The prepared insert for a number of rows, made once per size. INVARIANT: writer thread only.
+    private SqliteCommand InsertCommand(int rows)
+    {
+        if (_inserts.TryGetValue(rows, out var cached))
+        {
+            return cached;
+        }
+
+        var sql = new StringBuilder("INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record) VALUES ");
+        var command = _writeConnection.CreateCommand();
+        for (var row = 0; row < rows; row++)
+        {
+            var n = row.ToString(CultureInfo.InvariantCulture);
+            sql.Append(row == 0 ? "(" : ", (")
+                .Append("$t").Append(n).Append(", $s").Append(n).Append(", $ts").Append(n).Append(", $k").Append(n)
+                .Append(", $d").Append(n).Append(", $a").Append(n).Append(", $se").Append(n).Append(", $r").Append(n)
+                .Append(", $b").Append(n).Append(')');
+            var p = command.Parameters;
+            p.Add("$t" + n, SqliteType.Text);
+            p.Add("$s" + n, SqliteType.Integer);
+            p.Add("$ts" + n, SqliteType.Integer);
+            p.Add("$k" + n, SqliteType.Integer);
+            p.Add("$d" + n, SqliteType.Integer);
+            p.Add("$a" + n, SqliteType.Text);
+            p.Add("$se" + n, SqliteType.Text);
+            p.Add("$r" + n, SqliteType.Text);
+            p.Add("$b" + n, SqliteType.Blob);
+        }
+
+        command.CommandText = sql.Append(';').ToString();
+        _inserts[rows] = command;
+        return command;
+    }
+
+    private SqliteCommand HeadCommand()
+    {
+        if (_headUpsert is { } cached)
+        {
+            return cached;
+        }
+
+        var command = _writeConnection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO lineage_heads (tenant, seq, hash) VALUES ($tenant, $seq, $hash)
+            ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
+            """;
+        command.Parameters.Add("$tenant", SqliteType.Text);
+        command.Parameters.Add("$seq", SqliteType.Integer);
+        command.Parameters.Add("$hash", SqliteType.Blob);
+        _headUpsert = command;
+        return command;
+    }
+
+    private void DropCommands()
+    {
+        foreach (var command in _inserts.Values)
+        {
+            command.Dispose();
+        }
+
+        _inserts.Clear();
+        _headUpsert?.Dispose();
+        _headUpsert = null;
     }
 
     private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
