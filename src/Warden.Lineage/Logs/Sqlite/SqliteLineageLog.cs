@@ -652,6 +652,9 @@ public sealed class SqliteLineageLog : ILineageLog
     {
         public IReadOnlyList<LineageRecord> Records { get; } = records;
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // INVARIANT: continuations run inline on the writer thread. The log's appender (the LineageWriter's commit loop)
+        // resumes there, hands its records to their appenders and chains the next batch, which saves a thread hop per
+        // commit; it never blocks on this log (it awaits it), so the writer thread cannot wait for itself.
+        public TaskCompletionSource Completion { get; } = new();
     }
 }
