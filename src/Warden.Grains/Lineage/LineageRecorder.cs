@@ -210,18 +210,18 @@ public sealed class LineageRecorder
     /// </summary>
     private async Task<ImmutableArray<long>> AppendInProcessAsync(List<LineageEvent> output)
     {
-        // Queued in call order before the first await, so one call's events stay contiguous and ordered.
-        var pending = new ValueTask<LineageAppendResult>[output.Count];
-        for (var i = 0; i < output.Count; i++)
+        // One group: queued in call order, chained contiguously, committed in one transaction, completed once.
+        var records = await _writer.AppendManyAsync(output);
+        if (records.Count == 0)
         {
-            pending[i] = _writer.AppendAsync(output[i]);
+            // Asynchronous mode: queued, no sequences yet.
+            return [.. new long[output.Count]];
         }
 
-        var sequences = ImmutableArray.CreateBuilder<long>(output.Count);
-        foreach (var task in pending)
+        var sequences = ImmutableArray.CreateBuilder<long>(records.Count);
+        foreach (var record in records)
         {
-            var result = await task;
-            sequences.Add(result.Record?.Sequence ?? 0);
+            sequences.Add(record.Sequence);
         }
 
         return sequences.MoveToImmutable();

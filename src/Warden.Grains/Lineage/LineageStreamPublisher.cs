@@ -10,18 +10,23 @@ using Warden.Lineage.Records;
 namespace Warden.Grains.Lineage;
 
 /// <summary>
-/// Publishes committed records to the tenant's lineage stream. The writer's commit loop must never block, so records
-/// are queued and a background pump publishes them in commit order; a full queue drops (feeds back-fill from the log).
+/// Publishes committed records to the tenant's lineage stream. The writer's commit loop must never block, so each commit
+/// group is queued whole (one queue item per commit, not per record) and a background pump publishes them in commit
+/// order; past <see cref="MaxQueuedRecords"/> records waiting, a commit group is dropped (feeds back-fill from the log).
 /// </summary>
 public sealed class LineageStreamPublisher : ILineageCommitObserver, IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    private const int MaxQueuedRecords = 65_536;
 
-    private readonly Channel<LineageRecord> _queue = Channel.CreateBounded<LineageRecord>(new BoundedChannelOptions(65_536)
+    private readonly Channel<IReadOnlyList<LineageRecord>> _queue = Channel.CreateUnbounded<IReadOnlyList<LineageRecord>>(new UnboundedChannelOptions
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleWriter = true,
     });
+
+    // Records queued and not yet taken by the pump: bounds the queue by records, as the commit groups vary in size.
+    private int _queued;
 
     private readonly IServiceProvider _services;
     private readonly ILogger<LineageStreamPublisher> _logger;
@@ -41,9 +46,22 @@ public sealed class LineageStreamPublisher : ILineageCommitObserver, IAsyncDispo
     public void OnCommitted(IReadOnlyList<LineageRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        foreach (var record in records)
+        if (records.Count == 0)
         {
-            _queue.Writer.TryWrite(record);
+            return;
+        }
+
+        // INVARIANT: the writer hands over each commit's list and never touches it again, so it is queued as it is.
+        if (Interlocked.Add(ref _queued, records.Count) > MaxQueuedRecords)
+        {
+            Interlocked.Add(ref _queued, -records.Count);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(records))
+        {
+            Interlocked.Add(ref _queued, -records.Count);
+            return;
         }
 
         _ = _pump.Value;
@@ -68,18 +86,20 @@ public sealed class LineageStreamPublisher : ILineageCommitObserver, IAsyncDispo
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // One message per tenant for everything queued now: a commit group costs one stream call, not one per record.
-            while (_queue.Reader.TryRead(out var record))
+            var taken = 0;
+            while (taken < MaxBatch && _queue.Reader.TryRead(out var group))
             {
-                if (!pending.TryGetValue(record.TenantId, out var builder))
+                taken += group.Count;
+                Interlocked.Add(ref _queued, -group.Count);
+                foreach (var record in group)
                 {
-                    builder = ImmutableArray.CreateBuilder<LineageRecord>();
-                    pending[record.TenantId] = builder;
-                }
+                    if (!pending.TryGetValue(record.TenantId, out var builder))
+                    {
+                        builder = ImmutableArray.CreateBuilder<LineageRecord>();
+                        pending[record.TenantId] = builder;
+                    }
 
-                builder.Add(record);
-                if (builder.Count >= MaxBatch)
-                {
-                    break;
+                    builder.Add(record);
                 }
             }
 

@@ -6,12 +6,15 @@ public sealed class LineageWriterOptions
     /// <summary>Durable (default) or asynchronous appends; see <see cref="LineageDurability"/>.</summary>
     public LineageDurability Durability { get; set; } = LineageDurability.Durable;
 
-    /// <summary>Most records committed in one batch (one transaction in SQLite). Default 1,024; 1 to 65,536.</summary>
+    /// <summary>
+    /// Most records committed in one batch (one transaction in SQLite); a group is never split, so a batch can pass it by
+    /// its last group. Default 1,024; 1 to 65,536.
+    /// </summary>
     public int MaxBatchSize { get; set; } = 1024;
 
     /// <summary>
-    /// Most records waiting to be committed; an append beyond it waits for room (back-pressure, in both modes).
-    /// Default 65,536.
+    /// Most appends (a group from <see cref="LineageWriter.AppendManyAsync"/> counts as one) waiting to be committed;
+    /// an append beyond it waits for room (back-pressure, in both modes). Default 65,536.
     /// </summary>
     public int QueueCapacity { get; set; } = 65_536;
 

@@ -216,6 +216,54 @@ public sealed class LineageWriterTests
     }
 
     [Fact]
+    public async Task AppendManyAsync_Group_GetsConsecutiveSequencesInCallOrderInOneCommit()
+    {
+        var log = new InMemoryLineageLog();
+        await using var writer = new LineageWriter(log);
+        await writer.AppendAsync(Events.Decision("acme", 0));
+
+        var group = await writer.AppendManyAsync([Events.Decision("acme", 1), Events.Decision("acme", 2), Events.Decision("acme", 3)]);
+
+        Assert.Equal([2L, 3, 4], group.Select(r => r.Sequence));
+        Assert.Equal(["d-1", "d-2", "d-3"], group.Select(r => r.Event.DecisionId));
+        Assert.Equal(group[0].Hash, group[1].PreviousHash);
+        Assert.Equal(group[1].Hash, group[2].PreviousHash);
+        Assert.Equal(2, log.BatchCount);
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+    }
+
+    [Fact]
+    public async Task AppendManyAsync_OneRecordTooLarge_StoresNothingOfTheGroupAndTheChainGoesOnFromBeforeIt()
+    {
+        var log = new InMemoryLineageLog();
+        await using var writer = new LineageWriter(log);
+        await writer.AppendAsync(Events.Decision("acme", 0));
+        var huge = Events.Decision("acme", 2, redactedContext: new string('x', LineageLimits.MaxRecordBytes));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.AppendManyAsync([Events.Decision("acme", 1), huge]).AsTask());
+        var next = (await writer.AppendAsync(Events.Decision("acme", 3))).Record!;
+
+        Assert.Equal(2, next.Sequence);
+        var stored = await log.ReadAsync("acme", 1).ToListAsync();
+        Assert.Equal(["d-0", "d-3"], stored.Select(r => r.Event.DecisionId));
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+    }
+
+    [Fact]
+    public async Task AppendManyAsync_InvalidEvent_ThrowsArgumentExceptionAndQueuesNoneOfTheGroup()
+    {
+        var log = new InMemoryLineageLog();
+        await using var writer = new LineageWriter(log);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => writer.AppendManyAsync([Events.Decision("acme", 1), Events.Decision("acme", 2) with { Action = null }]).AsTask());
+
+        Assert.Equal("Action", error.ParamName);
+        await writer.FlushAsync();
+        Assert.Equal(0, log.BatchCount);
+    }
+
+    [Fact]
     public async Task AppendAsync_AfterDispose_ThrowsObjectDisposedException()
     {
         var writer = new LineageWriter(new InMemoryLineageLog());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -13,10 +14,17 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 1): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
+/// Schema (version 2): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
 /// with primary key <c>(tenant, seq)</c>, where <c>record</c> holds the canonical MessagePack bytes and the other
-/// columns are copies for indexing (session, agent, resource, decision, time); <c>lineage_heads(tenant, seq, hash)</c>
-/// holds each chain's head marker, written in the same transaction as the records.
+/// columns are copies for indexing (session, agent, resource, time, and decisions other than allow);
+/// <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in the same transaction as the records.
+/// </para>
+/// <para>
+/// Version 2 differs from version 1 only by its decision index: version 1 indexed every record by decision, version 2
+/// only denials and approval requests (<c>decision &gt;= 2</c>). Allows are most records, so a query for allows finds
+/// them by scanning the tenant's records in order, and every allowed decision saves one index insert. A version-1 file
+/// is migrated when it is opened (the old index dropped, the partial one built, in one transaction); its records and
+/// chains are not touched.
 /// </para>
 /// <para>
 /// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
@@ -24,22 +32,39 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// survives <c>kill -9</c> and power loss. A duplicate (tenant, sequence) aborts the whole transaction with
 /// <see cref="LineageConflictException"/>.
 /// </para>
+/// <para>
+/// Threads: every transaction runs on the log's own writer thread (like the state store's), never on a thread-pool
+/// thread. A commit blocks for the fsync; on a thread-pool thread that wait would take a worker from the grains that
+/// are deciding meanwhile (on a 2-core host, one of two).
+/// </para>
 /// </remarks>
 public sealed class SqliteLineageLog : ILineageLog
 {
     private const int PageSize = 512;
     private const int SqliteConstraint = 19;
+    private const int InsertColumns = 9;
+
+    // Rows per insert statement, largest first: a batch is cut into these (9 × 64 = 576 parameters, far below SQLite's limit).
+    private static readonly int[] RowsPerInsert = [64, 16, 4, 1];
 
     private readonly SqliteConnection _writeConnection;
     private readonly string _readConnectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private bool _disposed;
+    private readonly BlockingCollection<PendingAppend> _appends = new();
+    private readonly Thread _writerThread;
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
+
+    // Prepared statements of the writer thread, kept across transactions. INVARIANT: touched only on the writer thread.
+    private readonly Dictionary<int, SqliteCommand> _inserts = [];
+    private SqliteCommand? _headUpsert;
 
     private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString)
     {
         FilePath = filePath;
         _writeConnection = writeConnection;
         _readConnectionString = readConnectionString;
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "warden-lineage-writer" };
+        _writerThread.Start();
     }
 
     /// <summary>The database file.</summary>
@@ -68,7 +93,7 @@ public sealed class SqliteLineageLog : ILineageLog
             Execute(connection, $"PRAGMA busy_timeout = {busyMs.ToString(CultureInfo.InvariantCulture)};");
             Execute(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, $"PRAGMA synchronous = {synchronous};");
-            Execute(connection, Schema);
+            EnsureSchema(connection, path);
         }
         catch
         {
@@ -90,16 +115,20 @@ public sealed class SqliteLineageLog : ILineageLog
             return;
         }
 
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(records);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            AppendCore(records);
+            _appends.Add(pending, CancellationToken.None);
         }
-        finally
+        catch (InvalidOperationException)
         {
-            _writeLock.Release();
+            // Adding was completed: the log is being disposed.
+            throw new ObjectDisposedException(nameof(SqliteLineageLog));
         }
+
+        // INVARIANT: once queued the transaction runs whatever the caller's token says; its outcome is the task's.
+        await pending.Completion.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -210,26 +239,29 @@ public sealed class SqliteLineageLog : ILineageLog
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            if (_disposed)
-            {
-                return;
-            }
+            await _writerStopped.Task.ConfigureAwait(false);
+            return;
+        }
 
-            _disposed = true;
-            await _writeConnection.DisposeAsync().ConfigureAwait(false);
-            using var pooled = new SqliteConnection(_readConnectionString);
-            SqliteConnection.ClearPool(pooled);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        // Everything queued before is still committed; then the writer thread ends and closes its connection.
+        _appends.CompleteAdding();
+        await _writerStopped.Task.ConfigureAwait(false);
+        _appends.Dispose();
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
-    private const string Schema = """
+    /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
+    internal const int SchemaVersion = 2;
+
+    // Decisions at or above this value (deny, approval required) are in the decision index; allow and none are not.
+    // INVARIANT: the literal appears verbatim in the index's WHERE and in every query that filters by such a decision,
+    // so SQLite's planner can prove the partial index usable.
+    private const string IndexedDecisions = "decision >= 2";
+
+    private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS lineage_records (
             tenant   TEXT    NOT NULL,
             seq      INTEGER NOT NULL,
@@ -245,7 +277,6 @@ public sealed class SqliteLineageLog : ILineageLog
         CREATE INDEX IF NOT EXISTS lineage_by_session  ON lineage_records (tenant, session, seq)  WHERE session IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lineage_by_agent    ON lineage_records (tenant, agent, seq)    WHERE agent IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lineage_by_resource ON lineage_records (tenant, resource, seq) WHERE resource IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS lineage_by_decision ON lineage_records (tenant, decision, seq);
         CREATE INDEX IF NOT EXISTS lineage_by_time     ON lineage_records (tenant, ts);
         CREATE TABLE IF NOT EXISTS lineage_heads (
             tenant TEXT    NOT NULL PRIMARY KEY,
@@ -256,62 +287,123 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '1');
+        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '2');
         """;
+
+    // Version 1 → 2: the full decision index becomes a partial one. Idempotent.
+    private const string MigrateToVersion2 = $"""
+        DROP INDEX IF EXISTS lineage_by_decision;
+        CREATE INDEX IF NOT EXISTS lineage_by_denial ON lineage_records (tenant, decision, seq) WHERE {IndexedDecisions};
+        UPDATE lineage_meta SET value = '2' WHERE key = 'schema';
+        """;
+
+    // Creates the schema of a new file, or brings an older file to this version, in one transaction.
+    private static void EnsureSchema(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = Schema;
+            command.ExecuteNonQuery();
+            command.CommandText = "SELECT value FROM lineage_meta WHERE key = 'schema';";
+            var stored = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (!int.TryParse(stored, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
+            {
+                throw new LineageFormatException($"'{path}' holds an unknown lineage schema version '{stored}'; it was not opened.");
+            }
+
+            if (version > SchemaVersion)
+            {
+                throw new LineageFormatException(
+                    $"'{path}' was written with lineage schema version {version}, newer than this build's {SchemaVersion}; it was not opened.");
+            }
+
+            // INVARIANT: every version leaves the version-2 decision index in place (a new file gets it here too).
+            command.CommandText = MigrateToVersion2;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private void WriterLoop()
+    {
+        try
+        {
+            foreach (var pending in _appends.GetConsumingEnumerable())
+            {
+                try
+                {
+                    AppendCore(pending.Records);
+                    pending.Completion.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    // INVARIANT: the thread never dies while appends can still queue; each failure goes to its appender.
+                    pending.Completion.TrySetException(ex);
+                }
+            }
+        }
+        finally
+        {
+            DropCommands();
+            _writeConnection.Dispose();
+            _writerStopped.TrySetResult();
+        }
+    }
 
     private void AppendCore(IReadOnlyList<LineageRecord> records)
     {
         using var transaction = _writeConnection.BeginTransaction();
         try
         {
-            using var insert = _writeConnection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record)
-                VALUES ($tenant, $seq, $ts, $kind, $decision, $agent, $session, $resource, $record);
-                """;
-            var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
-            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
-            var decision = insert.Parameters.Add("$decision", SqliteType.Integer);
-            var agent = insert.Parameters.Add("$agent", SqliteType.Text);
-            var session = insert.Parameters.Add("$session", SqliteType.Text);
-            var resource = insert.Parameters.Add("$resource", SqliteType.Text);
-            var blob = insert.Parameters.Add("$record", SqliteType.Blob);
-            insert.Prepare();
-
             var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-            foreach (var record in records)
+            var next = 0;
+            while (next < records.Count)
             {
-                var e = record.Event;
-                tenant.Value = e.TenantId;
-                seq.Value = record.Sequence;
-                ts.Value = e.OccurredAt.UtcTicks;
-                kind.Value = (int)e.Kind;
-                decision.Value = (int)e.Decision;
-                agent.Value = (object?)e.AgentId ?? DBNull.Value;
-                session.Value = (object?)e.SessionId ?? DBNull.Value;
-                resource.Value = (object?)e.Resource ?? DBNull.Value;
-                blob.Value = LineageRecordSerializer.GetStoredBytes(record);
+                // Several rows per statement: one execution (and one pass through the ADO.NET layer) per chunk, not per row.
+                var rows = RowsPerInsert[^1];
+                foreach (var size in RowsPerInsert)
+                {
+                    if (records.Count - next >= size)
+                    {
+                        rows = size;
+                        break;
+                    }
+                }
+
+                var insert = InsertCommand(rows);
+                insert.Transaction = transaction;
+                var parameters = insert.Parameters;
+                for (var row = 0; row < rows; row++)
+                {
+                    var record = records[next + row];
+                    var e = record.Event;
+                    var at = row * InsertColumns;
+                    parameters[at].Value = e.TenantId;
+                    parameters[at + 1].Value = record.Sequence;
+                    parameters[at + 2].Value = e.OccurredAt.UtcTicks;
+                    parameters[at + 3].Value = (int)e.Kind;
+                    parameters[at + 4].Value = (int)e.Decision;
+                    parameters[at + 5].Value = (object?)e.AgentId ?? DBNull.Value;
+                    parameters[at + 6].Value = (object?)e.SessionId ?? DBNull.Value;
+                    parameters[at + 7].Value = (object?)e.Resource ?? DBNull.Value;
+                    parameters[at + 8].Value = LineageRecordSerializer.GetStoredBytes(record);
+                    heads[e.TenantId] = ChainHead.Of(record);
+                }
+
                 insert.ExecuteNonQuery();
-                heads[e.TenantId] = ChainHead.Of(record);
+                next += rows;
             }
 
-            using var head = _writeConnection.CreateCommand();
+            var head = HeadCommand();
             head.Transaction = transaction;
-            head.CommandText = """
-                INSERT INTO lineage_heads (tenant, seq, hash) VALUES ($tenant, $seq, $hash)
-                ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
-                """;
-            var headTenant = head.Parameters.Add("$tenant", SqliteType.Text);
-            var headSeq = head.Parameters.Add("$seq", SqliteType.Integer);
-            var headHash = head.Parameters.Add("$hash", SqliteType.Blob);
             foreach (var (tenantId, chainHead) in heads)
             {
-                headTenant.Value = tenantId;
-                headSeq.Value = chainHead.Sequence;
-                headHash.Value = chainHead.Hash.ToArray();
+                head.Parameters[0].Value = tenantId;
+                head.Parameters[1].Value = chainHead.Sequence;
+                head.Parameters[2].Value = chainHead.Hash.ToArray();
                 head.ExecuteNonQuery();
             }
 
@@ -322,11 +414,82 @@ public sealed class SqliteLineageLog : ILineageLog
             transaction.Rollback();
             throw new LineageConflictException("A record with the same tenant and sequence is already stored; the batch was not written.", ex);
         }
+        catch
+        {
+            // A statement that failed midway is not reused: the next batch prepares fresh ones.
+            DropCommands();
+            throw;
+        }
+    }
+
+    // The prepared insert for a number of rows, made once per size. INVARIANT: writer thread only.
+    private SqliteCommand InsertCommand(int rows)
+    {
+        if (_inserts.TryGetValue(rows, out var cached))
+        {
+            return cached;
+        }
+
+        var sql = new StringBuilder("INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record) VALUES ");
+        var command = _writeConnection.CreateCommand();
+        for (var row = 0; row < rows; row++)
+        {
+            var n = row.ToString(CultureInfo.InvariantCulture);
+            sql.Append(row == 0 ? "(" : ", (")
+                .Append("$t").Append(n).Append(", $s").Append(n).Append(", $ts").Append(n).Append(", $k").Append(n)
+                .Append(", $d").Append(n).Append(", $a").Append(n).Append(", $se").Append(n).Append(", $r").Append(n)
+                .Append(", $b").Append(n).Append(')');
+            var p = command.Parameters;
+            p.Add("$t" + n, SqliteType.Text);
+            p.Add("$s" + n, SqliteType.Integer);
+            p.Add("$ts" + n, SqliteType.Integer);
+            p.Add("$k" + n, SqliteType.Integer);
+            p.Add("$d" + n, SqliteType.Integer);
+            p.Add("$a" + n, SqliteType.Text);
+            p.Add("$se" + n, SqliteType.Text);
+            p.Add("$r" + n, SqliteType.Text);
+            p.Add("$b" + n, SqliteType.Blob);
+        }
+
+        command.CommandText = sql.Append(';').ToString();
+        _inserts[rows] = command;
+        return command;
+    }
+
+    private SqliteCommand HeadCommand()
+    {
+        if (_headUpsert is { } cached)
+        {
+            return cached;
+        }
+
+        var command = _writeConnection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO lineage_heads (tenant, seq, hash) VALUES ($tenant, $seq, $hash)
+            ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;
+            """;
+        command.Parameters.Add("$tenant", SqliteType.Text);
+        command.Parameters.Add("$seq", SqliteType.Integer);
+        command.Parameters.Add("$hash", SqliteType.Blob);
+        _headUpsert = command;
+        return command;
+    }
+
+    private void DropCommands()
+    {
+        foreach (var command in _inserts.Values)
+        {
+            command.Dispose();
+        }
+
+        _inserts.Clear();
+        _headUpsert?.Dispose();
+        _headUpsert = null;
     }
 
     private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
@@ -382,7 +545,7 @@ public sealed class SqliteLineageLog : ILineageLog
         }
     }
 
-    private static string BuildQuerySql(LineageQuery query)
+    internal static string BuildQuerySql(LineageQuery query)
     {
         var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
         if (query.UpToSequence is not null)
@@ -405,9 +568,13 @@ public sealed class SqliteLineageLog : ILineageLog
             sql.Append(" AND resource = $resource");
         }
 
-        if (query.Decision is not null)
+        if (query.Decision is { } decision)
         {
             sql.Append(" AND decision = $decision");
+            if (decision >= LineageDecision.Deny)
+            {
+                sql.Append(" AND ").Append(IndexedDecisions);
+            }
         }
 
         if (query.Kind is not null)
@@ -479,5 +646,15 @@ public sealed class SqliteLineageLog : ILineageLog
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<LineageRecord> records)
+    {
+        public IReadOnlyList<LineageRecord> Records { get; } = records;
+
+        // INVARIANT: continuations run inline on the writer thread. The log's appender (the LineageWriter's commit loop)
+        // resumes there, hands its records to their appenders and chains the next batch, which saves a thread hop per
+        // commit; it never blocks on this log (it awaits it), so the writer thread cannot wait for itself.
+        public TaskCompletionSource Completion { get; } = new();
     }
 }
