@@ -164,6 +164,11 @@ internal sealed class AgentGrain(
         var credential = WardenCredential.Create(CredentialKind.Agent, TenantId, AgentId);
         state.State = State with { CredentialHash = credential.HashSecret(), CredentialIssuedAt = now };
         await state.WriteStateAsync();
+
+        // INVARIANT: the new hash is persisted before any silo's cache is told, and the answer (the new credential) leaves
+        // only after every active silo acknowledged: from then on the old credential is refused everywhere. A fan-out that
+        // cannot confirm a live silo throws (UNAVAILABLE); the operator repeats the rotation.
+        await revocations.ForgetCredentialsAsync(TenantId, AgentId);
         await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = actor.ToString(), AgentId = AgentId, Status = State.Status, Reason = "credential rotated" });
         return new IssuedCredential(AgentId, credential.ToToken(), now);
     }

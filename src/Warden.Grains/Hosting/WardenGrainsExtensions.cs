@@ -50,6 +50,7 @@ public static class WardenGrainsExtensions
         services.TryAddSingleton<ISessionTerminator, AcknowledgedSessionTerminator>();
         services.AddOptions<RevocationOptions>();
         services.TryAddSingleton<RevocationTable>();
+        services.TryAddSingleton<CredentialRevocations>();
         services.TryAddSingleton<RevocationTableClient>();
         services.TryAddSingleton<AcknowledgedRevocationFanOut>();
         services.TryAddSingleton<IRevocationFanOut>(sp => sp.GetRequiredService<AcknowledgedRevocationFanOut>());

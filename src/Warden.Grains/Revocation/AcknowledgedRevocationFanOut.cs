@@ -30,6 +30,10 @@ internal sealed partial class AcknowledgedRevocationFanOut(
     /// <inheritdoc/>
     public Task<SiloFanOut> ClearAsync(RevokedScope scope) => RunAsync(scope, "clear", silo => silos.On(silo).ClearAsync(scope));
 
+    /// <inheritdoc/>
+    public Task<SiloFanOut> ForgetCredentialsAsync(string tenantId, string agentId) =>
+        RunAsync(RevokedScope.Agent(tenantId, agentId, "credential rotated"), "credential rotation", silo => silos.On(silo).ForgetCredentialsAsync(tenantId, agentId));
+
     private async Task<SiloFanOut> RunAsync(RevokedScope scope, string operation, Func<SiloAddress, Task> call)
     {
         // The silos this silo already knows are called at once, while the membership table is read: the read is no longer

@@ -22,6 +22,12 @@ internal interface IRevocationFanOut
     /// <param name="scope">The reactivated tenant or agent.</param>
     /// <returns>The silos reached and those that died meanwhile.</returns>
     Task<SiloFanOut> ClearAsync(RevokedScope scope);
+
+    /// <summary>Makes every silo's cached agent credentials stale; throws when a live silo did not acknowledge.</summary>
+    /// <param name="tenantId">The tenant of the agent whose credential was rotated.</param>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>The silos reached and those that died meanwhile.</returns>
+    Task<SiloFanOut> ForgetCredentialsAsync(string tenantId, string agentId);
 }
 
 /// <summary>What a fan-out to the silos reached.</summary>

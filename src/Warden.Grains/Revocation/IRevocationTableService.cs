@@ -15,4 +15,9 @@ public interface IRevocationTableService : IGrainService
     /// <summary>Removes <paramref name="scope"/> from this silo's table (reactivation).</summary>
     /// <param name="scope">The reactivated tenant or agent.</param>
     Task ClearAsync(RevokedScope scope);
+
+    /// <summary>Makes every agent credential this silo has cached stale (an agent's credential was rotated).</summary>
+    /// <param name="tenantId">The tenant of the rotated agent.</param>
+    /// <param name="agentId">The rotated agent.</param>
+    Task ForgetCredentialsAsync(string tenantId, string agentId);
 }

@@ -6,7 +6,7 @@ namespace Warden.Grains.Revocation;
 
 /// <summary>The grain service behind <see cref="IRevocationTableService"/>: writes to this silo's <see cref="RevocationTable"/>.</summary>
 [Reentrant]
-internal sealed class RevocationTableService(GrainId grainId, Silo silo, ILoggerFactory loggerFactory, RevocationTable table)
+internal sealed class RevocationTableService(GrainId grainId, Silo silo, ILoggerFactory loggerFactory, RevocationTable table, CredentialRevocations credentials)
     : GrainService(grainId, silo, loggerFactory), IRevocationTableService
 {
     public Task RecordAsync(RevokedScope scope)
@@ -20,6 +20,14 @@ internal sealed class RevocationTableService(GrainId grainId, Silo silo, ILogger
     public Task ClearAsync(RevokedScope scope)
     {
         table.Clear(scope);
+        return Task.CompletedTask;
+    }
+
+    public Task ForgetCredentialsAsync(string tenantId, string agentId)
+    {
+        // INVARIANT: the count has moved before this call acknowledges; the rotation returns only after every active silo
+        // acknowledged.
+        credentials.Advance();
         return Task.CompletedTask;
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Warden.Agents;
+using Warden.Grains.Revocation;
 using Warden.Host.Diagnostics;
 using Warden.Host.Errors;
 using Warden.Host.Hosting;
@@ -21,7 +22,9 @@ namespace Warden.Host.Security;
 /// Agent verifications are cached per silo for <see cref="WardenHostOptions.CredentialCacheDuration"/> (keyed by the
 /// credential's SHA-256, never the credential). This is safe because authentication only names the agent: the agent
 /// grain refuses a suspended or retired agent new sessions and the session grain denies every evaluation of one,
-/// whatever the cache says. Operator credentials are verified on every call.
+/// whatever the cache says. A rotated credential is the one thing the grains cannot see through the cache: a rotation
+/// advances <see cref="CredentialRevocations"/> on every silo before it returns, and an entry cached under an older
+/// count is never used. Operator credentials are verified on every call.
 /// </remarks>
 public sealed class CallerAuthenticator
 {
@@ -36,11 +39,19 @@ public sealed class CallerAuthenticator
     private readonly ILogger<CallerAuthenticator> _logger;
     private readonly TimeSpan _cacheDuration;
     private readonly ConcurrentDictionary<TokenHash, CachedAgent> _agents = new();
+    private readonly CredentialRevocations _rotations;
 
     /// <summary>Creates the authenticator.</summary>
-    public CallerAuthenticator(IGrainFactory grains, OperatorKeyStore operatorKey, TimeProvider time, IOptions<WardenHostOptions> options, ILogger<CallerAuthenticator> logger)
+    public CallerAuthenticator(
+        IGrainFactory grains,
+        OperatorKeyStore operatorKey,
+        TimeProvider time,
+        CredentialRevocations rotations,
+        IOptions<WardenHostOptions> options,
+        ILogger<CallerAuthenticator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _rotations = rotations;
         _grains = grains;
         _operatorKey = operatorKey;
         _time = time;
@@ -74,15 +85,16 @@ public sealed class CallerAuthenticator
         // Hot path: a credential verified a moment ago costs one hash and one lookup, no allocation.
         var now = _time.GetUtcNow();
         var cacheKey = CacheKey(token);
-        if (_cacheDuration > TimeSpan.Zero && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        var generation = _rotations.Generation;
+        if (_cacheDuration > TimeSpan.Zero && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now && cached.Generation == generation)
         {
             return ValueTask.FromResult<CallerIdentity>(cached.Caller);
         }
 
-        return VerifyAgentAsync(token, cacheKey, now, method);
+        return VerifyAgentAsync(token, cacheKey, now, generation, method);
     }
 
-    private async ValueTask<CallerIdentity> VerifyAgentAsync(string token, TokenHash cacheKey, DateTimeOffset now, string method)
+    private async ValueTask<CallerIdentity> VerifyAgentAsync(string token, TokenHash cacheKey, DateTimeOffset now, long generation, string method)
     {
         if (!WardenCredential.TryParse(token, out var credential) || credential.Kind != CredentialKind.Agent)
         {
@@ -105,7 +117,9 @@ public sealed class CallerAuthenticator
                 Sweep(now);
             }
 
-            _agents[cacheKey] = new CachedAgent(caller, now + _cacheDuration);
+            // INVARIANT: the count read before the grain verified the credential: a rotation that overlapped the
+            // verification has already advanced it, so this entry is never used.
+            _agents[cacheKey] = new CachedAgent(caller, now + _cacheDuration, generation);
         }
 
         return caller;
@@ -144,7 +158,7 @@ public sealed class CallerAuthenticator
     {
         foreach (var (key, entry) in _agents)
         {
-            if (entry.Until <= now)
+            if (entry.Until <= now || entry.Generation != _rotations.Generation)
             {
                 _agents.TryRemove(key, out _);
             }
@@ -172,7 +186,7 @@ public sealed class CallerAuthenticator
         return MemoryMarshal.Read<TokenHash>(hash);
     }
 
-    private sealed record CachedAgent(AgentIdentity Caller, DateTimeOffset Until);
+    private sealed record CachedAgent(AgentIdentity Caller, DateTimeOffset Until, long Generation);
 
     /// <summary>The SHA-256 of a credential: the cache key, so the cache never holds a credential.</summary>
     private readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D);

@@ -22,6 +22,8 @@ internal sealed class SwitchableFanOut(AcknowledgedRevocationFanOut real, TimePr
 
     public Task<SiloFanOut> ClearAsync(RevokedScope scope) => real.ClearAsync(scope);
 
+    public Task<SiloFanOut> ForgetCredentialsAsync(string tenantId, string agentId) => real.ForgetCredentialsAsync(tenantId, agentId);
+
     private async Task DeliverLateAsync(RevokedScope scope)
     {
         await Task.Delay(BrokenFanOut.Lag, clock);

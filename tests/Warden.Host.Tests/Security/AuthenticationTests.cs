@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Agents;
 using Warden.Host.Tests.Infrastructure;
 using Warden.Protocol.V1;
 
@@ -61,5 +63,28 @@ public sealed class AuthenticationTests(WardenHostFixture host)
         var client = new AgentRuntime.AgentRuntimeClient(channel);
         using var call = client.EvaluateStream();
         await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await call.ResponseStream.MoveNext());
+    }
+
+    [Fact]
+    public async Task AgentRuntime_CredentialRotated_OldOneRefusedAtOnceEvenWhileCached()
+    {
+        var (tenantId, oldCredential, agent) = await Scenario.AgentAsync(host, "rotated");
+        await using (agent)
+        {
+            // Authenticated a moment ago: the host's credential cache holds this credential now.
+            var session = await Scenario.OpenSessionAsync(agent);
+
+            // No gRPC call rotates yet; the operator path is the agent grain's own.
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var rotated = await grains.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenantId, "rotated")).RotateCredentialAsync(Caller.Operator("root"));
+            Assert.True(rotated.IsOk);
+
+            // Well inside the cache's lifetime (2 s): the old credential is refused the moment the rotation returned.
+            await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => agent.OpenSessionAsync(Client.WardenModel.Intent("task"), []));
+            await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders")));
+
+            await using var renewed = host.Agent(rotated.Value.Token);
+            Assert.False(string.IsNullOrEmpty((await Scenario.OpenSessionAsync(renewed)).Id));
+        }
     }
 }
