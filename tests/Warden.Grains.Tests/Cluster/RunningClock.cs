@@ -4,6 +4,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace Warden.Grains.Tests.Cluster;
 
 /// <summary>Advances a <see cref="FakeTimeProvider"/> by the real time that passes, so Orleans' own timers keep running.</summary>
+/// <remarks>
+/// Only whole milliseconds are credited, so a clock that starts on a whole millisecond stays on one. The fake timers
+/// count their due time in whole milliseconds: with the clock between two milliseconds, Orleans' <c>DelayUntilAsync</c>
+/// (loop: remaining = due − now; delay(remaining)) keeps getting a sub-millisecond remainder, its zero-millisecond timer
+/// fires inside the same <see cref="FakeTimeProvider.Advance(TimeSpan)"/>, and that call never returns. It hung a test
+/// run for an hour under load.
+/// </remarks>
 internal sealed class RunningClock : IAsyncDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
@@ -29,9 +36,13 @@ internal sealed class RunningClock : IAsyncDisposable
         var credited = TimeSpan.Zero;
         while (await _timer.WaitForNextTickAsync())
         {
-            var elapsed = real.Elapsed;
-            _clock.Advance(elapsed - credited);
-            credited = elapsed;
+            // INVARIANT: whole milliseconds only (see remarks).
+            var elapsed = TimeSpan.FromMilliseconds(real.ElapsedMilliseconds);
+            if (elapsed > credited)
+            {
+                _clock.Advance(elapsed - credited);
+                credited = elapsed;
+            }
         }
     }
 }

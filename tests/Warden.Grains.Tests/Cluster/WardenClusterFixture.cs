@@ -24,9 +24,12 @@ public sealed class WardenClusterFixture : IAsyncLifetime
     /// <summary>The fake clock; it follows real time and tests jump it ahead.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Moves the clock to <paramref name="instant"/> (or leaves it when it is already past it).</summary>
+    /// <summary>Moves the clock to <paramref name="instant"/>, rounded up to a whole millisecond (or leaves it when it is already past it).</summary>
     public void JumpTo(DateTimeOffset instant)
     {
+        // The clock stays on whole milliseconds (see RunningClock).
+        var ticks = instant.UtcTicks % TimeSpan.TicksPerMillisecond;
+        instant = ticks == 0 ? instant : instant.AddTicks(TimeSpan.TicksPerMillisecond - ticks);
         var now = Clock.GetUtcNow();
         if (instant > now)
         {
