@@ -8,20 +8,22 @@ namespace Warden.Testing;
 /// a child host process).
 /// </summary>
 /// <remarks>
-/// The ports come from <see cref="FirstPort"/>–<see cref="LastPort"/>, below Linux's ephemeral range (32768–60999 by
-/// default; Windows and macOS start theirs at 49152). A port the OS hands out for <c>bind(0)</c> is an ephemeral port: in
-/// a parallel test run, any outgoing connection of another test process (a gRPC client, Azurite, a silo dialling a
-/// silo) can take it between the moment it is chosen and the moment the server binds it, and the server then fails
-/// with "address already in use". A random port outside that range can only be taken by another test that chose the
-/// same one, which the bind check below and the size of the range make rare.
+/// The ports come from <see cref="FirstPort"/>–<see cref="LastPort"/>: below Linux's ephemeral range (32768–60999 by
+/// default; Windows and macOS start theirs at 49152) and above the ranges Orleans' own test clusters take their silo and
+/// gateway ports from (12000–30000, <c>TestClusterPortAllocator</c>). A port the OS hands out for <c>bind(0)</c> is an
+/// ephemeral port: in a parallel test run, any outgoing connection of another test process (a gRPC client, Azurite, a
+/// silo dialling a silo) can take it between the moment it is chosen and the moment the server binds it, and the
+/// server then fails with "address already in use". A port in Orleans' test range can be one a test cluster in another
+/// test process has chosen and not bound yet. A random port from this range can only be taken by another test that
+/// chose the same one, which the bind check below makes rare.
 /// </remarks>
 public static class FreePort
 {
     /// <summary>The lowest port handed out.</summary>
-    public const int FirstPort = 20_000;
+    public const int FirstPort = 30_100;
 
     /// <summary>The highest port handed out.</summary>
-    public const int LastPort = 32_000;
+    public const int LastPort = 32_700;
 
     /// <summary>A port that was free on 127.0.0.1 a moment ago.</summary>
     /// <returns>The port.</returns>

@@ -40,6 +40,7 @@ public sealed class TestSupportTests
         {
             Assert.InRange(port, FreePort.FirstPort, FreePort.LastPort);
             Assert.False(port >= bounds[0] && port <= bounds[1], $"port {port} is in the ephemeral range {bounds[0]}-{bounds[1]}");
+            Assert.False(port is >= 12_000 and <= 30_000, $"port {port} is in the range Orleans' test clusters allocate from");
         }
     }
 
