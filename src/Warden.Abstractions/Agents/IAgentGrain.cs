@@ -28,9 +28,13 @@ public interface IAgentGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<Outcome<AgentInfo>> VerifyCredentialAsync(string token);
 
-    /// <summary>Replaces the agent's credential; the old token stops working at once. The new token is returned once.</summary>
-    /// <param name="actor">The operator asking.</param>
-    Task<Outcome<IssuedCredential>> RotateCredentialAsync(Caller actor);
+    /// <summary>
+    /// Replaces the agent's credential: once this returns, the old token is refused on every silo. The new token is
+    /// returned once; the rotation is a lineage record with the operator and the reason. The agent's status and live
+    /// sessions are unchanged (suspend it to stop what it is doing).
+    /// </summary>
+    /// <param name="change">Why, and the operator asking.</param>
+    Task<Outcome<IssuedCredential>> RotateCredentialAsync(StatusChange change);
 
     /// <summary>
     /// Opens a task-scoped session for this agent: validates the intent and scope, refuses when the agent is not

@@ -72,6 +72,10 @@ public sealed record AgentChangedEvent : TenantEvent
     /// <summary>What changed and why.</summary>
     [Id(2)]
     public required string Reason { get; init; }
+
+    /// <summary>True when the change is a credential rotation (the status stays as it was).</summary>
+    [Id(3)]
+    public bool CredentialRotated { get; init; }
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ using Warden.Protocol.V1;
 
 namespace Warden.Cli.Commands;
 
-/// <summary><c>warden agent register|list|suspend|reactivate|retire</c>.</summary>
+/// <summary><c>warden agent register|list|suspend|reactivate|retire|rotate-credential</c>.</summary>
 internal static class AgentCommands
 {
     public static Command Create() => new("agent", "agents of a tenant")
@@ -15,6 +15,7 @@ internal static class AgentCommands
         StatusChange("suspend", "suspend an agent: no new sessions, every evaluation denied", (c, t, a, r, ct) => c.SuspendAgentAsync(t, a, r, ct)),
         StatusChange("reactivate", "reactivate a suspended agent", (c, t, a, r, ct) => c.ReactivateAgentAsync(t, a, r, ct)),
         StatusChange("retire", "retire an agent for good", (c, t, a, r, ct) => c.RetireAgentAsync(t, a, r, ct)),
+        RotateCredential(),
     };
 
     private static Command Register()
@@ -76,6 +77,33 @@ internal static class AgentCommands
 
             var agents = await client.ListAgentsAsync(tenantId, parse.GetValue(status), token).ConfigureAwait(false);
             printer.PrintList(agents, Describe.Agent, "no agents");
+        }, ct));
+        return command;
+    }
+
+    private static Command RotateCredential()
+    {
+        var tenant = CliOptions.Tenant();
+        var agentId = new Argument<string>("agent-id");
+        var reason = new Option<string>("--reason") { Description = "reason recorded with the rotation", Required = true };
+        var command = new Command("rotate-credential", "replace an agent's credential and print the new one (shown once); the old one is refused everywhere once this returns")
+        {
+            agentId, tenant, reason,
+        };
+        command.SetAction((parse, ct) => CliRun.AsOperatorAsync(parse, async (client, printer, token) =>
+        {
+            if (!CliRun.TryRequire(printer, parse.GetValue(tenant), "--tenant", out var tenantId))
+            {
+                return;
+            }
+
+            var rotated = await client.RotateAgentCredentialAsync(tenantId, parse.GetRequiredValue(agentId), parse.GetRequiredValue(reason), token).ConfigureAwait(false);
+            printer.Print(rotated, w =>
+            {
+                w.WriteLine($"agent {rotated.Agent.AgentId}: credential rotated; the old one is refused from now on");
+                w.WriteLine($"credential {rotated.Credential}");
+                w.WriteLine("(shown once: Warden keeps only its hash)");
+            });
         }, ct));
         return command;
     }

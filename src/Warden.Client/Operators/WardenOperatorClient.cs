@@ -70,6 +70,13 @@ public sealed class WardenOperatorClient : IAsyncDisposable
     public Task<AgentStatusChangeResponse> RetireAgentAsync(string tenantId, string agentId, string reason, CancellationToken cancellationToken = default) =>
         Operator.RetireAgentAsync(StatusChange(tenantId, agentId, reason), Options(cancellationToken)).ResponseAsync;
 
+    /// <summary>
+    /// Replaces an agent's credential: once this returns the old one is refused everywhere. The new credential is in
+    /// the response, shown once.
+    /// </summary>
+    public Task<RotateAgentCredentialResponse> RotateAgentCredentialAsync(string tenantId, string agentId, string reason, CancellationToken cancellationToken = default) =>
+        Operator.RotateAgentCredentialAsync(StatusChange(tenantId, agentId, reason), Options(cancellationToken)).ResponseAsync;
+
     /// <summary>The tenant's agents.</summary>
     public async Task<IReadOnlyList<Agent>> ListAgentsAsync(string tenantId, AgentStatus status = AgentStatus.Unspecified, CancellationToken cancellationToken = default) =>
         (await Operator.ListAgentsAsync(new ListAgentsRequest { TenantId = tenantId, Status = status }, Options(cancellationToken)).ConfigureAwait(false)).Agents;

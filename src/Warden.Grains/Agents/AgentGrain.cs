@@ -138,21 +138,21 @@ internal sealed class AgentGrain(
         return Task.FromResult(Outcome<AgentInfo>.Ok(ToInfo()));
     }
 
-    public async Task<Outcome<IssuedCredential>> RotateCredentialAsync(Caller actor)
+    public async Task<Outcome<IssuedCredential>> RotateCredentialAsync(StatusChange change)
     {
         if (Exists() is { } missing)
         {
             return missing;
         }
 
-        if (actor is null || string.IsNullOrWhiteSpace(actor.Id))
+        if (change is null)
         {
-            return CallError.InvalidArgument("actor", "is required");
+            return CallError.InvalidArgument("change", "is required");
         }
 
-        if (!actor.IsIn(TenantId))
+        if (Invalid(RequestValidator.Validate(change), change.Actor) is { } invalid)
         {
-            return CallError.PermissionDenied("the caller belongs to another tenant");
+            return invalid;
         }
 
         if (State.Status == AgentStatus.Retired)
@@ -169,7 +169,7 @@ internal sealed class AgentGrain(
         // only after every active silo acknowledged: from then on the old credential is refused everywhere. A fan-out that
         // cannot confirm a live silo throws (UNAVAILABLE); the operator repeats the rotation.
         await revocations.ForgetCredentialsAsync(TenantId, AgentId);
-        await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = actor.ToString(), AgentId = AgentId, Status = State.Status, Reason = "credential rotated" });
+        await Events.PublishAsync(new AgentChangedEvent { TenantId = TenantId, At = now, Actor = change.Actor.ToString(), AgentId = AgentId, Status = State.Status, Reason = "credential rotated: " + change.Reason, CredentialRotated = true });
         return new IssuedCredential(AgentId, credential.ToToken(), now);
     }
 

@@ -216,11 +216,11 @@ internal static class LineageMapping
 
     private static LineageEventKind? AgentKind(AgentChangedEvent changed) => changed.Status switch
     {
+        // A credential rotation keeps the agent's status: its own kind, whatever the status is.
+        _ when changed.CredentialRotated => LineageEventKind.AgentCredentialRotated,
         AgentStatus.Suspended => LineageEventKind.AgentSuspended,
         AgentStatus.Retired => LineageEventKind.AgentRetired,
-
-        // A credential rotation keeps the agent active: not a status change.
-        AgentStatus.Active when !string.Equals(changed.Reason, "credential rotated", StringComparison.Ordinal) => LineageEventKind.AgentReactivated,
+        AgentStatus.Active => LineageEventKind.AgentReactivated,
         _ => null,
     };
 

@@ -128,6 +128,20 @@ internal sealed partial class OperatorService(IGrainFactory grains) : P.Operator
         return await StatusChangedAsync(agent, receipt.SessionsRevoked).ConfigureAwait(false);
     }
 
+    public override async Task<P.RotateAgentCredentialResponse> RotateAgentCredential(P.AgentStatusChangeRequest request, ServerCallContext context)
+    {
+        var op = AuthorizeAgent(context, request.TenantId, request.AgentId);
+        var agent = Agent(request.TenantId, request.AgentId);
+        var issued = (await agent.RotateCredentialAsync(new StatusChange(request.Reason, op.ForGrains)).ConfigureAwait(false)).Unwrap("agent_id");
+        var info = (await agent.GetAsync().ConfigureAwait(false)).Unwrap("agent_id");
+        return new P.RotateAgentCredentialResponse
+        {
+            Agent = ProtoMapping.ToProto(info),
+            Credential = issued.Token,
+            IssuedAt = ProtoMapping.ToTimestamp(issued.IssuedAt),
+        };
+    }
+
     public override async Task<P.ListAgentsResponse> ListAgents(P.ListAgentsRequest request, ServerCallContext context)
     {
         Authorize(context, request.TenantId);

@@ -54,6 +54,9 @@ public enum LineageEventKind
     /// <summary>An agent was retired (final).</summary>
     AgentRetired = 53,
 
+    /// <summary>An agent's credential was rotated: the old one is refused on every silo from this record on.</summary>
+    AgentCredentialRotated = 54,
+
     /// <summary>A tenant was frozen: it decides nothing but deny.</summary>
     TenantFrozen = 60,
 

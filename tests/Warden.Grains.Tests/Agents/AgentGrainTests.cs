@@ -73,10 +73,23 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         var tenantId = await fixture.NewTenantAsync();
         var bot = await fixture.NewAgentAsync(tenantId, "bot");
 
-        var rotated = Ok(await fixture.Agent(tenantId, "bot").RotateCredentialAsync(Admin));
+        var rotated = Ok(await fixture.Agent(tenantId, "bot").RotateCredentialAsync(new StatusChange("leaked in a log", Admin)));
 
         Assert.Equal(CallStatus.Unauthenticated, (await fixture.Agent(tenantId, "bot").VerifyCredentialAsync(bot.Credential.Token)).Status);
         Assert.True((await fixture.Agent(tenantId, "bot").VerifyCredentialAsync(rotated.Token)).IsOk);
+    }
+
+    [Fact]
+    public async Task RotateCredential_NoReason_InvalidArgumentAndTheOldTokenStillWorks()
+    {
+        var tenantId = await fixture.NewTenantAsync();
+        var bot = await fixture.NewAgentAsync(tenantId, "bot");
+
+        var refused = await fixture.Agent(tenantId, "bot").RotateCredentialAsync(new StatusChange(" ", Admin));
+
+        Assert.Equal(CallStatus.InvalidArgument, refused.Status);
+        Assert.Contains(refused.Error!.Violations, v => v.Field == "reason");
+        Assert.True((await fixture.Agent(tenantId, "bot").VerifyCredentialAsync(bot.Credential.Token)).IsOk);
     }
 
     [Fact]
@@ -159,7 +172,7 @@ public sealed class AgentGrainTests(WardenClusterFixture fixture)
         var stranger = Caller.Operator(otherId, "op1");
 
         var suspended = await fixture.Agent(tenantId, "bot").SuspendAsync(new StatusChange("not mine", stranger));
-        var rotated = await fixture.Agent(tenantId, "bot").RotateCredentialAsync(stranger);
+        var rotated = await fixture.Agent(tenantId, "bot").RotateCredentialAsync(new StatusChange("not mine", stranger));
         var frozen = await fixture.Tenant(tenantId).FreezeAsync(new StatusChange("not mine", stranger));
 
         Assert.Equal(CallStatus.PermissionDenied, suspended.Status);

@@ -52,6 +52,17 @@ public sealed class CliCommandTests(WardenHostFixture host)
         var approvals = await AsOperator("approvals", "list", "--tenant", tenant);
         Assert.Contains("no pending approvals", approvals.Out, StringComparison.Ordinal);
 
+        var rotated = await AsOperator("agent", "rotate-credential", "reporter", "--tenant", tenant, "--reason", "cli test", "--json");
+        Assert.True(rotated.Exit == 0, rotated.Err);
+        var renewed = JsonDocument.Parse(rotated.Out).RootElement.GetProperty("credential").GetString()!;
+        Assert.StartsWith("wdn1.a.", renewed, StringComparison.Ordinal);
+        Assert.NotEqual(credential, renewed);
+        var refused = await AsAgent(credential, "session", "open", "--intent", "after rotation", "--scope", "db.query on Table::*");
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("Unauthenticated", refused.Err, StringComparison.Ordinal);
+        var reopened = await AsAgent(renewed, "session", "open", "--intent", "after rotation", "--scope", "db.query on Table::*", "--json");
+        Assert.True(reopened.Exit == 0, reopened.Err);
+
         var suspended = await AsOperator("agent", "suspend", "reporter", "--tenant", tenant, "--reason", "cli test");
         Assert.Contains("is SUSPENDED", suspended.Out, StringComparison.Ordinal);
         var reactivated = await AsOperator("agent", "reactivate", "reporter", "--tenant", tenant, "--reason", "cli test");

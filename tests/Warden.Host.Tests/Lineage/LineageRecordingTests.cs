@@ -71,6 +71,30 @@ public sealed class LineageRecordingTests(LineageHostFixture host)
     }
 
     [Fact]
+    public async Task RotateAgentCredential_RecordedWithOperatorAndReason_ChainVerifies()
+    {
+        var (tenant, agent) = await LineageScenario.TenantAsync(host);
+        await agent.DisposeAsync();
+        await using (var op = host.Operator())
+        {
+            await op.RotateAgentCredentialAsync(tenant, "helper", "key leaked in a build log");
+        }
+
+        using var channel = host.Channel();
+        var lineage = host.LineageClient(channel);
+        var rotated = Assert.Single((await lineage.QueryLineageAsync(new QueryLineageRequest { TenantId = tenant, Kind = "agent_credential_rotated" })).Records);
+        Assert.Equal("helper", rotated.AgentId);
+        Assert.StartsWith("operator:", rotated.Actor, StringComparison.Ordinal);
+        Assert.Contains(rotated.Reasons, r => r.Contains("key leaked in a build log", StringComparison.Ordinal));
+
+        // A rotation is not a reactivation: the status records are untouched.
+        var all = (await lineage.QueryLineageAsync(new QueryLineageRequest { TenantId = tenant })).Records;
+        Assert.DoesNotContain(all, r => r.Kind == "agent_reactivated");
+        var verified = await lineage.VerifyAuditAsync(new VerifyAuditRequest { TenantId = tenant });
+        Assert.True(verified.Intact, verified.Message);
+    }
+
+    [Fact]
     public async Task QueryLineage_ByDecisionAgentResourceAndTime_ReturnsOnlyMatches()
     {
         var (tenant, agent) = await LineageScenario.TenantAsync(host);

@@ -1,6 +1,4 @@
 using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Warden.Agents;
 using Warden.Host.Tests.Infrastructure;
 using Warden.Protocol.V1;
 
@@ -74,17 +72,53 @@ public sealed class AuthenticationTests(WardenHostFixture host)
             // Authenticated a moment ago: the host's credential cache holds this credential now.
             var session = await Scenario.OpenSessionAsync(agent);
 
-            // No gRPC call rotates yet; the operator path is the agent grain's own.
-            var grains = host.Services.GetRequiredService<IGrainFactory>();
-            var rotated = await grains.GetGrain<IAgentGrain>(WardenIds.AgentKey(tenantId, "rotated")).RotateCredentialAsync(Caller.Operator("root"));
-            Assert.True(rotated.IsOk);
+            await using var op = host.Operator();
+            var rotated = await op.RotateAgentCredentialAsync(tenantId, "rotated", "leaked in a log");
+            Assert.StartsWith("wdn1.a.", rotated.Credential, StringComparison.Ordinal);
+            Assert.NotEqual(oldCredential, rotated.Credential);
+            Assert.Equal(AgentStatus.Active, rotated.Agent.Status);
+            Assert.NotNull(rotated.IssuedAt);
 
             // Well inside the cache's lifetime (2 s): the old credential is refused the moment the rotation returned.
             await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => agent.OpenSessionAsync(Client.WardenModel.Intent("task"), []));
             await RpcAssert.FailsWith(StatusCode.Unauthenticated, () => session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders")));
 
-            await using var renewed = host.Agent(rotated.Value.Token);
+            // The new credential works, and the session the agent already had is still open and its own (a rotation is
+            // not a suspension): the new credential evaluates in it (this tenant has no policy, so the answer is a deny
+            // by policy, not a refusal of the caller).
+            await using var renewed = host.Agent(rotated.Credential);
             Assert.False(string.IsNullOrEmpty((await Scenario.OpenSessionAsync(renewed)).Id));
+            var answer = await renewed.AttachSession(session.Id).EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+            Assert.DoesNotContain(answer.Reasons, r => r.Code is "session_revoked" or "agent_suspended");
+            Assert.Equal(SessionStatus.Open, (await op.GetSessionAsync(tenantId, session.Id)).Session.Status);
+        }
+    }
+
+    [Fact]
+    public async Task RotateAgentCredential_BadRequests_ClearErrorsAndTheOldCredentialStays()
+    {
+        var (tenantId, _, agent) = await Scenario.AgentAsync(host, "kept");
+        await using (agent)
+        {
+            await using var op = host.Operator();
+            var noReason = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => op.RotateAgentCredentialAsync(tenantId, "kept", ""));
+            Assert.Contains("reason", noReason.Status.Detail, StringComparison.Ordinal);
+            var badId = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => op.RotateAgentCredentialAsync(tenantId, "bad/id", "x"));
+            Assert.Contains("agent_id", badId.Status.Detail, StringComparison.Ordinal);
+            await RpcAssert.FailsWith(StatusCode.NotFound, () => op.RotateAgentCredentialAsync(tenantId, "nobody", "x"));
+
+            // Another tenant's operator cannot see the agent at all.
+            var other = await Scenario.NewTenantAsync(host);
+            var otherKey = (await op.CreateOperatorCredentialAsync(other, "other tenant's operator")).Credential;
+            await using var stranger = host.Operator(otherKey);
+            await RpcAssert.FailsWith(StatusCode.NotFound, () => stranger.RotateAgentCredentialAsync(tenantId, "kept", "not mine"));
+
+            // None of these rotated anything: the original credential still opens sessions.
+            Assert.False(string.IsNullOrEmpty((await Scenario.OpenSessionAsync(agent)).Id));
+
+            // A retired agent keeps no credential to rotate.
+            await op.RetireAgentAsync(tenantId, "kept", "done");
+            await RpcAssert.FailsWith(StatusCode.FailedPrecondition, () => op.RotateAgentCredentialAsync(tenantId, "kept", "too late"));
         }
     }
 }
