@@ -81,7 +81,6 @@ internal sealed class HostProcess : IAsyncDisposable
             start.ArgumentList.Add("--Warden:Lineage:Durability=" + lineage);
         }
 
-        start.Environment["DOTNET_gcServer"] = "0";
         AzuriteProcess? azurite = null;
         switch (storage)
         {
