@@ -58,7 +58,7 @@ static async Task<int> RunAsync(LoadOptions options, string? storage, string? li
         string operatorKey;
         if (options.Target is null)
         {
-            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded", lineage);
+            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded", lineage, options.HostEnvironment);
             target = host.Grpc;
             operatorKey = host.OperatorKey;
             Console.WriteLine($"started Warden.Host (pid {host.ProcessId}) at {target}");

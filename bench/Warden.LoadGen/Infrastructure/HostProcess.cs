@@ -49,7 +49,7 @@ internal sealed class HostProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the host on <paramref name="storage"/>: memory, embedded (SQLite in its data folder) or azure (a private Azurite).</summary>
-    public static async Task<HostProcess> StartAsync(string? hostDll, string storage, string? lineage = null)
+    public static async Task<HostProcess> StartAsync(string? hostDll, string storage, string? lineage = null, IReadOnlyList<KeyValuePair<string, string>>? environment = null)
     {
         var dll = hostDll ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Warden.Host", "bin",
 #if DEBUG
@@ -81,7 +81,6 @@ internal sealed class HostProcess : IAsyncDisposable
             start.ArgumentList.Add("--Warden:Lineage:Durability=" + lineage);
         }
 
-        start.Environment["DOTNET_gcServer"] = "0";
         AzuriteProcess? azurite = null;
         switch (storage)
         {
@@ -105,6 +104,11 @@ internal sealed class HostProcess : IAsyncDisposable
                 break;
             default:
                 throw new ArgumentException($"unknown storage {storage}: memory, embedded or azure");
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the host");

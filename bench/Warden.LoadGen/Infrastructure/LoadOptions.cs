@@ -27,6 +27,9 @@ internal sealed record LoadOptions
 
     public IReadOnlyList<string> Storage { get; init; } = ["embedded"];
 
+    /// <summary>Environment variables for the child host (runtime knobs such as <c>DOTNET_gcServer</c>), applied last.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> HostEnvironment { get; init; } = [];
+
     /// <summary>Lineage durabilities to start the child host with, side by side (empty: the host's default).</summary>
     public IReadOnlyList<string> Lineage { get; init; } = [];
 
@@ -34,7 +37,7 @@ internal sealed record LoadOptions
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
                               [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
                               [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
-                              [--lineage durable,async,off]
+                              [--lineage durable,async,off] [--host-env NAME=VALUE]...
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
@@ -44,6 +47,8 @@ internal sealed record LoadOptions
                               azure (starts tools/node's Azurite); a list runs each in turn, side by side
           --lineage           start one child host per listed lineage durability (Warden:Lineage:Durability) and run
                               the modes against each in turn, each repeat alternating them (needs --start-host)
+          --host-env          an environment variable for the started host, e.g. DOTNET_gcServer=1 (repeatable): A/B
+                              of runtime knobs against the same build
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -67,6 +72,7 @@ internal sealed record LoadOptions
                 "--repeat" => options with { Repeat = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--storage" => options with { Storage = ParseStorage(Next()) },
                 "--lineage" => options with { Lineage = ParseLineage(Next()) },
+                "--host-env" => options with { HostEnvironment = [.. options.HostEnvironment, ParseVariable(Next())] },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -100,6 +106,17 @@ internal sealed record LoadOptions
         }
 
         return modes;
+    }
+
+    private static KeyValuePair<string, string> ParseVariable(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"--host-env: '{text}' is not NAME=VALUE");
+        }
+
+        return new(text[..equals], text[(equals + 1)..]);
     }
 
     private static TimeSpan ParseDuration(string text) => text[^1] switch

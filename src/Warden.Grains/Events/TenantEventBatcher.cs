@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -9,8 +10,8 @@ namespace Warden.Grains.Events;
 /// <summary>
 /// The silo's publisher to tenant streams for session events: every session of a tenant on this silo feeds one queue,
 /// and one drain publishes everything queued as one batch per tenant stream. At a high rate many sessions' decisions
-/// share one stream message instead of one message each; at a low rate an event goes out at once (the drain starts
-/// when the first event arrives, there is no timer). Observers only: nothing on the decision path waits for it.
+/// share one stream message instead of one message each, and rounds are at least
+/// <see cref="EventPublisher.CoalesceWindow"/> apart; after a quiet spell an event goes out at once. Observers only: nothing on the decision path waits for it.
 /// </summary>
 /// <remarks>
 /// Order per tenant stream is the order of <see cref="Enqueue"/> calls: one drain runs at a time and takes the whole
@@ -35,6 +36,7 @@ internal sealed class TenantEventBatcher
     private bool _draining;
     private IStreamProvider? _provider;
     private long _dropped;
+    private long _lastDrain;
 
     /// <summary>Creates the batcher.</summary>
     /// <param name="services">The silo's services (its cluster client is resolved on first use).</param>
@@ -92,6 +94,14 @@ internal sealed class TenantEventBatcher
     {
         while (true)
         {
+            // At most one round per EventPublisher.CoalesceWindow: a busy silo's events wait up to that long and share
+            // one message per tenant. Monotonic time (a pause, not a reading the grains act on). Only the drain (one
+            // at a time) touches _lastDrain.
+            if (_lastDrain != 0 && Stopwatch.GetElapsedTime(_lastDrain) is var since && since < EventPublisher.CoalesceWindow)
+            {
+                await Task.Delay(EventPublisher.CoalesceWindow - since).ConfigureAwait(false);
+            }
+
             List<(string Tenant, WardenEvent Event)> batch;
             TaskCompletionSource round;
             lock (_gate)
@@ -105,6 +115,7 @@ internal sealed class TenantEventBatcher
 
                 batch = _queued;
                 _queued = _spare;
+                _lastDrain = Stopwatch.GetTimestamp();
                 round = _nextRound;
                 _currentRound = round;
                 _nextRound = NewRound();

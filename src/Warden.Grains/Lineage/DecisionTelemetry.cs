@@ -27,5 +27,9 @@ public static class DecisionTelemetry
 
     internal static Counter<long> Denied { get; } = Meter.CreateCounter<long>("warden.decisions.denied", description: "Decisions that denied.");
 
+    /// <summary>True while a span or one of the instruments has a listener (they attach and detach at any time).</summary>
+    internal static bool IsObserved =>
+        ActivitySource.HasListeners() || Decisions.Enabled || Allowed.Enabled || Denied.Enabled || Duration.Enabled;
+
     internal static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("warden.decision.duration", unit: "s", description: "Evaluation call latency in the session grain.");
 }

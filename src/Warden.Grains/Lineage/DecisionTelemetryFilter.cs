@@ -13,8 +13,10 @@ internal sealed class DecisionTelemetryFilter : IIncomingGrainCallFilter
     public Task Invoke(IIncomingGrainCallContext context)
     {
         // Orleans' own calls (streams, timers, reminders) come through here too: only evaluations are measured, the
-        // rest pass straight through without a state machine of their own.
-        return context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain)
+        // rest pass straight through without a state machine of their own. Nobody listening (no OpenTelemetry, no
+        // dotnet-counters): nothing to measure, so no timing, span or counting per decision either.
+        return !DecisionTelemetry.IsObserved
+            || context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain)
             || context.InterfaceMethod.Name is not (nameof(ISessionGrain.EvaluateAsync) or nameof(ISessionGrain.EvaluateManyAsync))
             ? context.Invoke()
             : MeasureAsync(context);

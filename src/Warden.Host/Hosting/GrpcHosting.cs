@@ -21,6 +21,7 @@ public static class GrpcHosting
         services.TryAddSingleton<ExceptionInterceptor>();
         services.TryAddSingleton<AuthInterceptor>();
         services.TryAddSingleton<AgentRuntimeService>();
+        services.TryAddSingleton<SessionGrainReferences>();
         services.AddHostedService<StartupReport>();
         services.AddGrpc(grpc =>
         {

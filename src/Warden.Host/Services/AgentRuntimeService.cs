@@ -19,6 +19,7 @@ namespace Warden.Host.Services;
 /// </summary>
 internal sealed class AgentRuntimeService(
     IGrainFactory grains,
+    SessionGrainReferences sessions,
     TimeProvider time,
     IOptions<WardenHostOptions> options,
     ILogger<AgentRuntimeService> logger) : P.AgentRuntime.AgentRuntimeBase
@@ -155,8 +156,7 @@ internal sealed class AgentRuntimeService(
         Reasons = { new P.Reason { Code = ReasonCodes.InternalError, Message = "the evaluation failed inside Warden; denied to stay safe" } },
     };
 
-    private ISessionGrain Session(AgentIdentity agent, string sessionId) =>
-        grains.GetGrain<ISessionGrain>(WardenIds.SessionKey(agent.TenantId, sessionId));
+    private ISessionGrain Session(AgentIdentity agent, string sessionId) => sessions.Get(agent.TenantId, sessionId);
 
     private async Task<ApprovalInfo> GetApprovalAsync(AgentIdentity agent, P.GetApprovalRequest request) =>
         (await Session(agent, request.SessionId).GetApprovalAsync(agent.ForGrains, request.ApprovalId).ConfigureAwait(false)).Unwrap("approval_id");

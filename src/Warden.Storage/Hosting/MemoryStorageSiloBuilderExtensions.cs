@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+using Warden.Storage.Memory;
 using Warden.Storage.Options;
 
 namespace Warden.Storage.Hosting;
@@ -33,9 +37,14 @@ public static class MemoryStorageSiloBuilderExtensions
 
         services.AddOptions<MemoryStorageOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemoryStorageOptions>, MemoryStorageOptionsValidator>();
-        builder.AddMemoryGrainStorage(WardenStorageNames.Grains);
-        builder.AddMemoryGrainStorage(WardenStorageNames.PubSub);
+        // In this process, not Orleans' storage grains: the mode is single-silo, and a storage grain call per write
+        // was most of a decision's state-write cost (see InProcessGrainStorage).
+        services.AddGrainStorage(WardenStorageNames.Grains, CreateGrainStorage);
+        services.AddGrainStorage(WardenStorageNames.PubSub, CreateGrainStorage);
         builder.UseInMemoryReminderService();
         return builder;
     }
+
+    private static IGrainStorage CreateGrainStorage(IServiceProvider services, string name) =>
+        new InProcessGrainStorage(services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<IActivatorProvider>());
 }

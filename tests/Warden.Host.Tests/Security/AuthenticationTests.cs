@@ -121,4 +121,38 @@ public sealed class AuthenticationTests(WardenHostFixture host)
             await RpcAssert.FailsWith(StatusCode.FailedPrecondition, () => op.RotateAgentCredentialAsync(tenantId, "kept", "too late"));
         }
     }
+
+    [Fact]
+    public async Task AgentRuntime_BearerWithPaddedCredential_AuthenticatedAndCachedAlike()
+    {
+        var (_, credential, agent) = await Scenario.AgentAsync(host, "padded");
+        await using (agent)
+        {
+            // The first call verifies through the agent grain, the second is answered from the cache: both see
+            // the credential inside the padding.
+            using var channel = host.Channel();
+            var client = new AgentRuntime.AgentRuntimeClient(channel);
+            var padded = new Metadata { { "authorization", "Bearer   " + credential } };
+            var request = new OpenSessionRequest { Intent = new Intent { Task = "task" } };
+            var first = await client.OpenSessionAsync(request, padded);
+            var second = await client.OpenSessionAsync(request, padded);
+
+            Assert.NotEqual(first.Session.SessionId, second.Session.SessionId);
+        }
+    }
+
+    [Fact]
+    public async Task AgentRuntime_TwoAuthorizationHeaders_Unauthenticated()
+    {
+        var (_, credential, agent) = await Scenario.AgentAsync(host, "doubled");
+        await using (agent)
+        {
+            // Authenticated once, so a cached credential is at hand: a second header still makes the call anonymous.
+            await Scenario.OpenSessionAsync(agent);
+            using var channel = host.Channel();
+            var client = new AgentRuntime.AgentRuntimeClient(channel);
+            var doubled = new Metadata { { "authorization", "Bearer " + credential }, { "authorization", "Bearer " + credential } };
+            await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.OpenSessionAsync(new OpenSessionRequest { Intent = new Intent { Task = "task" } }, doubled));
+        }
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Warden.Storage.Azure;
 using Warden.Storage.Hosting;
+using Warden.Storage.Memory;
 using Warden.Storage.Options;
 using Warden.Testing;
 
@@ -208,7 +209,8 @@ public sealed class StorageRegistrationTests
 
         using var development = BuildSilo(Configuration(("Mode", "Memory")), Environments.Development);
         Assert.False(development.Services.GetRequiredService<IOptions<MemoryStorageOptions>>().Value.AllowOutsideDevelopment);
-        Assert.IsType<MemoryGrainStorage>(development.Services.GetRequiredKeyedService<IGrainStorage>(WardenStorageNames.Grains));
+        Assert.IsType<InProcessGrainStorage>(development.Services.GetRequiredKeyedService<IGrainStorage>(WardenStorageNames.Grains));
+        Assert.IsType<InProcessGrainStorage>(development.Services.GetRequiredKeyedService<IGrainStorage>(WardenStorageNames.PubSub));
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Warden.Host.Tests.Infrastructure;
+using Warden.Protocol.V1;
+
+namespace Warden.Host.Tests.Lineage;
+
+/// <summary>The decision span and counters appear as soon as something listens (the filter skips them otherwise).</summary>
+[Collection(HostCollection.Name)]
+public sealed class DecisionTelemetryTests(WardenHostFixture host)
+{
+    [Fact]
+    public async Task Evaluate_ListenersAttached_SpanAndCounterRecordTheDecision()
+    {
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+            var spans = new ConcurrentQueue<Activity>();
+            using var activities = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Warden.Decisions",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = spans.Enqueue,
+            };
+            ActivitySource.AddActivityListener(activities);
+            var effects = new ConcurrentQueue<string?>();
+            using var meters = new MeterListener
+            {
+                InstrumentPublished = (instrument, listener) =>
+                {
+                    if (instrument.Meter.Name == "Warden.Decisions")
+                    {
+                        listener.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+            {
+                if (instrument.Name == "warden.decisions")
+                {
+                    foreach (var tag in tags)
+                    {
+                        if (tag.Key == "warden.decision.effect")
+                        {
+                            effects.Enqueue(tag.Value as string);
+                        }
+                    }
+                }
+            });
+            meters.Start();
+
+            var decision = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+
+            // Other tests of the collection may decide at the same time: the span is found by its decision id.
+            var span = Assert.Single(spans, s => (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            var effect = decision.Decision == Decision.Allow ? "allow" : "deny";
+            Assert.Equal(effect, span.GetTagItem("warden.decision.effect"));
+            Assert.Contains(effect, effects);
+        }
+    }
+}
