@@ -142,6 +142,48 @@ public sealed class SqliteLineageLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_AfterAMultiRowConflict_NextBatchIsStoredWhole()
+    {
+        // The insert rolls the whole transaction back on a conflict (no statement journal): the prepared statements and
+        // the connection must still serve the next batch, and nothing of the refused one may remain.
+        await using var log = Open();
+        var acme = Chain("acme", 70);
+        await log.AppendAsync(acme[..64]);
+
+        var globex = Chain("globex", 5);
+        var refused = globex.Concat(acme[60..64]).ToArray();
+        await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync(refused));
+        Assert.Null(await log.ReadLastAsync("globex"));
+
+        await log.AppendAsync(acme[64..].Concat(globex).ToArray());
+        Assert.Equal(70, (await log.ReadLastAsync("acme"))!.Sequence);
+        Assert.Equal(acme[^1].Hash, (await log.ReadHeadAsync("acme"))!.Value.Hash);
+        Assert.Equal(5, (await log.ReadHeadAsync("globex"))!.Value.Sequence);
+        var stored = new List<long>();
+        await foreach (var record in log.ReadAsync("acme", 1))
+        {
+            stored.Add(record.Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), stored);
+    }
+
+    private static LineageRecord[] Chain(string tenant, int count)
+    {
+        var records = new LineageRecord[count];
+        var previous = LineageHash.Zero;
+        for (var i = 0; i < count; i++)
+        {
+            var evt = Events.Decision(tenant, i + 1);
+            var hash = LineageRecordSerializer.ComputeHash(i + 1, evt, previous);
+            records[i] = new LineageRecord { Sequence = i + 1, Event = evt, PreviousHash = previous, Hash = hash };
+            previous = hash;
+        }
+
+        return records;
+    }
+
+    [Fact]
     public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder()
     {
         await using var log = Open();
