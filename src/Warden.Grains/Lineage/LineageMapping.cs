@@ -115,7 +115,8 @@ internal static class LineageMapping
     }
 
     /// <summary>Maps a decision; <paramref name="context"/> is its redacted tool-argument context (or null for none).</summary>
-    public static LineageEvent MapDecision(DecisionEvent e, Intent? intent, LineageHash? contextDigest, string? context)
+    /// <remarks><paramref name="intent"/> is the session's intent as <see cref="IntentOf"/> maps it (one per batch, shared by its records).</remarks>
+    public static LineageEvent MapDecision(DecisionEvent e, LineageIntent? intent, LineageHash? contextDigest, string? context)
     {
         var decision = e.Decision;
         var reasons = new string[decision.Reasons.IsDefault ? 0 : decision.Reasons.Length];
@@ -134,7 +135,7 @@ internal static class LineageMapping
             Actor = e.Actor,
             AgentId = e.AgentId,
             SessionId = e.SessionId,
-            Intent = intent is null ? null : Intent(intent),
+            Intent = intent,
             Action = e.Action,
             Resource = string.Concat(e.ResourceType, "::\"", e.ResourceId, "\""),
             DecisionId = decision.DecisionId,
@@ -237,6 +238,9 @@ internal static class LineageMapping
         Resource = approval.Resource,
         PolicyIds = approval.Policies.IsDefault ? [] : approval.Policies,
     };
+
+    /// <summary>The session's intent as a lineage intent; null without one.</summary>
+    public static LineageIntent? IntentOf(Intent? intent) => intent is null ? null : Intent(intent);
 
     private static LineageIntent Intent(Intent intent) => new()
     {

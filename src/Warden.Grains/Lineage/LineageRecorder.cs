@@ -68,6 +68,11 @@ public sealed class LineageRecorder
         {
             var output = new List<LineageEvent>(events.Count + 1);
             Dictionary<string, DecisionEvent>? lastUse = null;
+
+            // One intent object and one tenant key for the whole batch (every decision of a session shares them).
+            var intent = LineageMapping.IntentOf(state.Intent);
+            var key = TenantKey(tenantId);
+            var next = 0;
             foreach (var e in events)
             {
                 if (e is not DecisionEvent decided)
@@ -76,9 +81,9 @@ public sealed class LineageRecorder
                     continue;
                 }
 
-                var input = InputOf(decided.Decision.DecisionId, requests, decisions);
-                var (digest, context) = Redact(tenantId, input);
-                output.Add(LineageMapping.MapDecision(decided, state.Intent, digest, context));
+                var input = InputOf(decided.Decision.DecisionId, requests, decisions, ref next);
+                var (digest, context) = Redact(key, input);
+                output.Add(LineageMapping.MapDecision(decided, intent, digest, context));
                 if (decided.Decision.Effect == DecisionEffect.Allow && decided.Decision.GrantId is { } grantId)
                 {
                     (lastUse ??= new(StringComparer.Ordinal))[grantId] = decided;
@@ -154,7 +159,7 @@ public sealed class LineageRecorder
             if (e is DecisionEvent decided)
             {
                 // Decisions normally go through RecordDecisionsAsync; one reaching here (none today) still gets a record.
-                output.Add(LineageMapping.MapDecision(decided, state.Intent, null, null));
+                output.Add(LineageMapping.MapDecision(decided, LineageMapping.IntentOf(state.Intent), null, null));
             }
             else
             {
@@ -227,7 +232,7 @@ public sealed class LineageRecorder
         return sequences.MoveToImmutable();
     }
 
-    private (LineageHash? Digest, string? Context) Redact(string tenantId, string? inputJson)
+    private (LineageHash? Digest, string? Context) Redact(byte[] tenantKey, string? inputJson)
     {
         if (string.IsNullOrEmpty(inputJson))
         {
@@ -235,17 +240,22 @@ public sealed class LineageRecorder
         }
 
         // The context Cedar sees as context.input; sensitive paths are written against it ($.input.password).
-        var redacted = ContextRedactor.Redact("{\"input\":" + inputJson + "}", _sensitive, TenantKey(tenantId));
+        var redacted = ContextRedactor.Redact("{\"input\":" + inputJson + "}", _sensitive, tenantKey);
         var keep = _options.RecordArguments && redacted.Json.Length <= WardenLineageOptions.MaxStoredContextLength;
         return (redacted.Digest, keep ? redacted.Json : null);
     }
 
-    private static string? InputOf(string decisionId, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
+    // The tool arguments of a decision. Events come in the order of the decisions, so the search starts where the last
+    // one was found: one comparison per decision for a batch, not a scan of the batch for each.
+    private static string? InputOf(string decisionId, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions, ref int next)
     {
-        for (var i = 0; i < decisions.Length && i < requests.Length; i++)
+        var count = Math.Min(decisions.Length, requests.Length);
+        for (var n = 0; n < count; n++)
         {
+            var i = (next + n) % count;
             if (string.Equals(decisions[i].DecisionId, decisionId, StringComparison.Ordinal))
             {
+                next = i + 1;
                 return requests[i].InputJson;
             }
         }

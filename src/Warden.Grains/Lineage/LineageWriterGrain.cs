@@ -25,23 +25,27 @@ internal sealed class LineageWriterGrain(LineageWriter writer) : Grain, ILineage
         }
 
         var tenant = this.GetPrimaryKeyString();
-        var pending = new Task<LineageAppendResult>[events.Length];
         for (var i = 0; i < events.Length; i++)
         {
             if (!string.Equals(events[i].TenantId, tenant, StringComparison.Ordinal))
             {
                 throw new ArgumentException($"events[{i}] belongs to another tenant.", nameof(events));
             }
-
-            // Queued in call order before the first await, so one call's events stay contiguous and ordered.
-            pending[i] = writer.AppendAsync(events[i]).AsTask();
         }
 
-        var sequences = ImmutableArray.CreateBuilder<long>(events.Length);
-        foreach (var task in pending)
+        // One group: queued in call order, chained contiguously, committed in one transaction, completed once (an idle
+        // writer starts committing inside the first append, so appending event by event could split a call in two).
+        var records = await writer.AppendManyAsync(events);
+        if (records.Count == 0)
         {
-            var result = await task;
-            sequences.Add(result.Record?.Sequence ?? 0);
+            // Asynchronous mode: queued, no sequences yet.
+            return [.. new long[events.Length]];
+        }
+
+        var sequences = ImmutableArray.CreateBuilder<long>(records.Count);
+        foreach (var record in records)
+        {
+            sequences.Add(record.Sequence);
         }
 
         return sequences.MoveToImmutable();

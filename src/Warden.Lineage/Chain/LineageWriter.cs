@@ -75,6 +75,12 @@ public sealed class LineageWriter : IAsyncDisposable
             SingleReader = true,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
+
+            // An idle commit loop resumes inside the append that wakes it: it chains that group and hands it to the log
+            // on the appender's thread (the loop's awaits never resume on a caller's context), instead of waiting for a
+            // thread-pool thread first. Under load the loop is busy committing and never waits here, so this only
+            // shortens the path of a lone decision (one caller, unary calls).
+            AllowSynchronousContinuations = true,
         });
         _loop = Task.Run(RunAsync);
     }
@@ -100,7 +106,7 @@ public sealed class LineageWriter : IAsyncDisposable
     {
         LineageEventValidator.Validate(evt);
         var records = await AppendValidatedAsync([evt], cancellationToken).ConfigureAwait(false);
-        return new LineageAppendResult(records.Length == 0 ? null : records[0]);
+        return new LineageAppendResult(records.Count == 0 ? null : records[0]);
     }
 
     /// <summary>
@@ -114,25 +120,65 @@ public sealed class LineageWriter : IAsyncDisposable
     /// <exception cref="ArgumentException">An event is invalid (nothing was queued), or its record would be too large (nothing of the group was stored).</exception>
     /// <exception cref="LineageWriteException">Durable mode: the group could not be shown durable (none of it is reported stored).</exception>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
-    public async ValueTask<IReadOnlyList<LineageRecord>> AppendManyAsync(IReadOnlyList<LineageEvent> events, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<LineageRecord>> AppendManyAsync(IReadOnlyList<LineageEvent> events, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        LineageEvent[] copy;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(events);
+            if (events.Count == 0)
+            {
+                return new ValueTask<IReadOnlyList<LineageRecord>>([]);
+            }
+
+            copy = new LineageEvent[events.Count];
+            for (var i = 0; i < copy.Length; i++)
+            {
+                LineageEventValidator.Validate(events[i]);
+                copy[i] = events[i];
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            return ValueTask.FromException<IReadOnlyList<LineageRecord>>(ex);
+        }
+
+        var durable = _options.Durability == LineageDurability.Durable;
+        var item = new WorkItem(copy, durable, _options.TimeProvider.GetTimestamp());
+        var enqueued = _queue.Writer.WriteAsync(item, cancellationToken);
+        if (!enqueued.IsCompletedSuccessfully || cancellationToken.CanBeCanceled)
+        {
+            return WaitAsync(enqueued, item, cancellationToken);
+        }
+
+        // INVARIANT: the caller awaits the group's own completion (run asynchronously), not a chain of async frames in
+        // this class: a grain's continuation is then queued straight to its scheduler when the commit completes, one
+        // hop instead of a thread-pool hop into these frames first and a second one into the grain.
+        return durable
+            ? new ValueTask<IReadOnlyList<LineageRecord>>(item.Completion!.Task)
+            : new ValueTask<IReadOnlyList<LineageRecord>>([]);
+    }
+
+    private static async ValueTask<IReadOnlyList<LineageRecord>> WaitAsync(ValueTask enqueued, WorkItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await enqueued.ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new ObjectDisposedException("The lineage writer was disposed.", ex);
+        }
+
+        if (item.Completion is null)
         {
             return [];
         }
 
-        var copy = new LineageEvent[events.Count];
-        for (var i = 0; i < copy.Length; i++)
-        {
-            LineageEventValidator.Validate(events[i]);
-            copy[i] = events[i];
-        }
-
-        return await AppendValidatedAsync(copy, cancellationToken).ConfigureAwait(false);
+        return await item.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<LineageRecord[]> AppendValidatedAsync(LineageEvent[] events, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<LineageRecord>> AppendValidatedAsync(LineageEvent[] events, CancellationToken cancellationToken)
     {
         var durable = _options.Durability == LineageDurability.Durable;
         var item = new WorkItem(events, durable, _options.TimeProvider.GetTimestamp());
@@ -484,7 +530,7 @@ public sealed class LineageWriter : IAsyncDisposable
         {
             Events = events;
             EnqueuedAt = enqueuedAt;
-            Completion = durable ? new TaskCompletionSource<LineageRecord[]>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            Completion = durable ? new TaskCompletionSource<IReadOnlyList<LineageRecord>>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         }
 
         private WorkItem(string? resetTenantId)
@@ -499,7 +545,7 @@ public sealed class LineageWriter : IAsyncDisposable
         public long EnqueuedAt { get; }
 
         // Completed with the committed records in call order (durable appends only; appenders never wait in asynchronous mode).
-        public TaskCompletionSource<LineageRecord[]>? Completion { get; }
+        public TaskCompletionSource<IReadOnlyList<LineageRecord>>? Completion { get; }
 
         public TaskCompletionSource? ControlCompletion { get; }
 

@@ -273,6 +273,15 @@ public sealed class LineageWriterTests
     }
 
     [Fact]
+    public async Task AppendManyAsync_AfterDispose_ThrowsObjectDisposedException()
+    {
+        var writer = new LineageWriter(new InMemoryLineageLog());
+        await writer.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.AppendManyAsync([Events.Decision("acme", 1)]).AsTask());
+    }
+
+    [Fact]
     public async Task DisposeAsync_WithQueuedAsynchronousAppends_CommitsThemFirst()
     {
         var log = new InMemoryLineageLog();

@@ -106,8 +106,9 @@ public sealed class SqliteLineageLogTests : IDisposable
             Assert.True((await LineageVerifier.VerifyAsync(reopened, "acme")).IsIntact);
         }
 
-        // Let the abandoned writer die: its queued appends were never acknowledged, and now fail.
-        controlled.FailNext = new IOException("process is gone");
+        // Let the abandoned writer die: its queued appends were never acknowledged, and now fail (however the writer
+        // grouped them: the first may be a batch of its own, started by the append that woke the idle writer).
+        controlled.FailAll = new IOException("process is gone");
         controlled.Release();
         foreach (var task in lost)
         {
@@ -139,6 +140,75 @@ public sealed class SqliteLineageLogTests : IDisposable
         await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync([fresh, existing]));
         Assert.Null(await log.ReadLastAsync("globex"));
         Assert.Equal(existing.Hash, (await log.ReadHeadAsync("acme"))!.Value.Hash);
+    }
+
+    [Fact]
+    public async Task Writer_GroupAppend_CallerResumesOffTheLogsWriterThread()
+    {
+        // The commit loop runs on the log's writer thread after a commit; an appender's continuation must never run
+        // there inline (a caller that blocked would stall every commit), even with no context to return to.
+        await using var log = Open();
+        await using var writer = new LineageWriter(log);
+        var resumedOn = await AppendGroupsAsync(writer);
+
+        Assert.Equal(20, resumedOn.Count);
+        Assert.DoesNotContain("warden-lineage-writer", resumedOn);
+    }
+
+    // Awaits without a context (as library code does) and notes the thread each append resumed on.
+    private static async Task<List<string?>> AppendGroupsAsync(LineageWriter writer)
+    {
+        var threads = new List<string?>();
+        for (var i = 0; i < 20; i++)
+        {
+            var records = await writer.AppendManyAsync([Events.Decision("acme", 2 * i), Events.Decision("acme", 2 * i + 1)]).ConfigureAwait(false);
+            Assert.Equal(2, records.Count);
+            threads.Add(Thread.CurrentThread.Name);
+        }
+
+        return threads;
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterAMultiRowConflict_NextBatchIsStoredWhole()
+    {
+        // The insert rolls the whole transaction back on a conflict (no statement journal): the prepared statements and
+        // the connection must still serve the next batch, and nothing of the refused one may remain.
+        await using var log = Open();
+        var acme = Chain("acme", 70);
+        await log.AppendAsync(acme[..64]);
+
+        var globex = Chain("globex", 5);
+        var refused = globex.Concat(acme[60..64]).ToArray();
+        await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync(refused));
+        Assert.Null(await log.ReadLastAsync("globex"));
+
+        await log.AppendAsync(acme[64..].Concat(globex).ToArray());
+        Assert.Equal(70, (await log.ReadLastAsync("acme"))!.Sequence);
+        Assert.Equal(acme[^1].Hash, (await log.ReadHeadAsync("acme"))!.Value.Hash);
+        Assert.Equal(5, (await log.ReadHeadAsync("globex"))!.Value.Sequence);
+        var stored = new List<long>();
+        await foreach (var record in log.ReadAsync("acme", 1))
+        {
+            stored.Add(record.Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), stored);
+    }
+
+    private static LineageRecord[] Chain(string tenant, int count)
+    {
+        var records = new LineageRecord[count];
+        var previous = LineageHash.Zero;
+        for (var i = 0; i < count; i++)
+        {
+            var evt = Events.Decision(tenant, i + 1);
+            var hash = LineageRecordSerializer.ComputeHash(i + 1, evt, previous);
+            records[i] = new LineageRecord { Sequence = i + 1, Event = evt, PreviousHash = previous, Hash = hash };
+            previous = hash;
+        }
+
+        return records;
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal sealed class ControlledLog(ILineageLog inner) : ILineageLog
 
     public Exception? FailNext { get; set; }
 
+    /// <summary>When set, every commit from now on fails with it (a process that is gone commits nothing more).</summary>
+    public Exception? FailAll { get; set; }
+
     /// <summary>Completes when an append reaches the gate (reset by <see cref="Close"/>).</summary>
     public Task Entered
     {
@@ -65,7 +68,7 @@ internal sealed class ControlledLog(ILineageLog inner) : ILineageLog
         Exception? fail;
         lock (_lock)
         {
-            fail = FailNext;
+            fail = FailNext ?? FailAll;
             FailNext = null;
         }
 
