@@ -7,17 +7,23 @@ using Warden.Sessions;
 using Warden.Tenants;
 
 // Revoke latency (call → receipt) on a 3-silo in-process cluster, per scope, p50/p99/max over repetitions.
-// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--warmup=N]
+// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--trace] [--gap=MS] [--warmup=N]
 // --samples also prints every latency in the order measured (to tell a cold start from a steady-state tail);
 // --breakdown also times the steps of an agent/tenant revoke in isolation (membership refresh, table fan-out);
 // --settle waits after each agent repetition until its deferred durable ending emptied the registry (and prints how
 // long that took), so the next repetition does not run alongside the previous one's 100 session writes;
+// --trace times the stages of every session revoke (grain call filters) and reads GC, JIT and lock contention
+// around each; it prints the slowest samples and what the ones over 5 ms coincided with;
+// --gap=MS waits MS milliseconds before each session revoke (so none runs beside the previous one's aftermath:
+// its stream events, the agent's registry note, the reminder's removal; default 0, back to back as before);
 // --warmup=N first runs N session and N agent revokes that are printed but not recorded (the first calls of a fresh
 // process JIT-compile the revoke paths; default 0, as before).
 var warmup = args.Where(a => a.StartsWith("--warmup=", StringComparison.Ordinal)).Select(a => int.Parse(a["--warmup=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
+var gap = args.Where(a => a.StartsWith("--gap=", StringComparison.Ordinal)).Select(a => int.Parse(a["--gap=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var samples = args.Contains("--samples", StringComparer.Ordinal);
 var breakdown = args.Contains("--breakdown", StringComparer.Ordinal);
 var settle = args.Contains("--settle", StringComparer.Ordinal);
+var trace = args.Contains("--trace", StringComparer.Ordinal);
 args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
 var sessionReps = Arg(0, 200);
 var agentReps = Arg(1, 50);
@@ -27,7 +33,7 @@ const int AgentSessions = 100;
 const int TenantAgents = 100;
 
 Console.WriteLine($"load average at start: {LoadAverage()}");
-await using var bench = await BenchCluster.StartAsync(silos: 3);
+await using var bench = await BenchCluster.StartAsync(silos: 3, trace);
 var rows = new List<string>();
 
 // One session: a tenant with one agent and sessionReps live sessions; revoke each once.
@@ -36,12 +42,25 @@ var rows = new List<string>();
     var histogram = Latency.NewHistogram();
     var order = new List<long>();
     var cold = new List<long>();
+    var traced = new List<SampleProbe.Sample>();
     foreach (var sessionId in sessions)
     {
         var session = bench.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, sessionId));
+        if (gap > 0)
+        {
+            await Task.Delay(gap);
+        }
+
+        var probe = trace && cold.Count >= warmup ? new SampleProbe.Sample(order.Count) : null;
         var started = Stopwatch.GetTimestamp();
         var receipt = BenchCluster.Check(await session.RevokeAsync(BenchCluster.Operator, "bench"));
         var elapsed = Stopwatch.GetTimestamp() - started;
+        probe?.Stop();
+        if (probe is not null)
+        {
+            traced.Add(probe);
+        }
+
         Expect(receipt.SessionsRevoked == 1, "session not revoked");
         if (cold.Count < warmup)
         {
@@ -56,6 +75,10 @@ var rows = new List<string>();
     PrintWarmup("session", cold);
     rows.Add(Latency.Row("session", "1 live session", histogram));
     PrintSamples("session", order);
+    if (trace)
+    {
+        SampleProbe.Print("session", traced, thresholdMs: 5);
+    }
 }
 
 // An agent with 100 live sessions: a fresh agent per repetition.
