@@ -43,6 +43,7 @@ var rows = new List<string>();
     var order = new List<long>();
     var cold = new List<long>();
     var traced = new List<SampleProbe.Sample>();
+    var phase = new SampleProbe.Phase();
     foreach (var sessionId in sessions)
     {
         var session = bench.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, sessionId));
@@ -78,6 +79,7 @@ var rows = new List<string>();
     if (trace)
     {
         SampleProbe.Print("session", traced, thresholdMs: 5);
+        Console.WriteLine($"session trace: {phase.Describe(sessions.Length)}");
     }
 }
 

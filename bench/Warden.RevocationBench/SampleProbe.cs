@@ -59,6 +59,24 @@ internal static class SampleProbe
         });
     }
 
+    /// <summary>The process's GC and allocations over a whole phase (samples, warm-up and the gaps between them).</summary>
+    public sealed class Phase
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private readonly long _allocated = GC.GetTotalAllocatedBytes();
+        private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        private readonly TimeSpan _pause = GC.GetTotalPauseDuration();
+
+        public string Describe(int calls)
+        {
+            var seconds = Latency.Ms(Stopwatch.GetTimestamp() - _start) / 1000;
+            var allocated = GC.GetTotalAllocatedBytes() - _allocated;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"whole phase {seconds:F1} s, {calls} revokes: GCs {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]} (gen0/1/2), pause {(GC.GetTotalPauseDuration() - _pause).TotalMilliseconds:F1} ms, allocated {allocated / 1024.0 / 1024:F1} MiB ({allocated / 1024.0 / calls:F0} KiB per revoke, everything in the process included)");
+        }
+    }
+
     /// <summary>One traced sample: the call and what the process did meanwhile.</summary>
     public sealed class Sample
     {
