@@ -7,23 +7,26 @@ using Warden.Sessions;
 using Warden.Tenants;
 
 // Revoke latency (call → receipt) on a 3-silo in-process cluster, per scope, p50/p99/max over repetitions.
-// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--trace] [--gap=MS] [--warmup=N]
+// Usage: dotnet run -c Release --project bench/Warden.RevocationBench -- [sessionReps] [agentReps] [tenantReps] [tenantSessions] [--samples] [--breakdown] [--settle] [--trace] [--alloc] [--gap=MS] [--warmup=N]
 // --samples also prints every latency in the order measured (to tell a cold start from a steady-state tail);
 // --breakdown also times the steps of an agent/tenant revoke in isolation (membership refresh, table fan-out);
 // --settle waits after each agent repetition until its deferred durable ending emptied the registry (and prints how
 // long that took), so the next repetition does not run alongside the previous one's 100 session writes;
 // --trace times the stages of every session revoke (grain call filters) and reads GC, JIT and lock contention
 // around each; it prints the slowest samples and what the ones over 5 ms coincided with;
+// --alloc counts the runtime's allocation ticks by type during the session revokes (a sampled view of what allocates);
 // --gap=MS waits MS milliseconds before each session revoke (so none runs beside the previous one's aftermath:
 // its stream events, the agent's registry note, the reminder's removal; default 0, back to back as before);
 // --warmup=N first runs N session and N agent revokes that are printed but not recorded (the first calls of a fresh
 // process JIT-compile the revoke paths; default 0, as before).
+// The process runs without tiered compilation (see the project file): revokes are measured in optimised code.
 var warmup = args.Where(a => a.StartsWith("--warmup=", StringComparison.Ordinal)).Select(a => int.Parse(a["--warmup=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var gap = args.Where(a => a.StartsWith("--gap=", StringComparison.Ordinal)).Select(a => int.Parse(a["--gap=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var samples = args.Contains("--samples", StringComparer.Ordinal);
 var breakdown = args.Contains("--breakdown", StringComparer.Ordinal);
 var settle = args.Contains("--settle", StringComparer.Ordinal);
 var trace = args.Contains("--trace", StringComparer.Ordinal);
+using var allocations = args.Contains("--alloc", StringComparer.Ordinal) ? new AllocationTicks() : null;
 args = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
 var sessionReps = Arg(0, 200);
 var agentReps = Arg(1, 50);
@@ -44,6 +47,7 @@ var rows = new List<string>();
     var cold = new List<long>();
     var traced = new List<SampleProbe.Sample>();
     var phase = new SampleProbe.Phase();
+    allocations?.Start();
     foreach (var sessionId in sessions)
     {
         var session = bench.Client.GetGrain<ISessionGrain>(WardenIds.SessionKey(tenantId, sessionId));
@@ -73,6 +77,8 @@ var rows = new List<string>();
         histogram.RecordValue(elapsed);
     }
 
+    allocations?.Stop();
+    allocations?.Print("session", sessions.Length);
     PrintWarmup("session", cold);
     rows.Add(Latency.Row("session", "1 live session", histogram));
     PrintSamples("session", order);
