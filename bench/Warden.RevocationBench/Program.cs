@@ -19,7 +19,7 @@ using Warden.Tenants;
 // its stream events, the agent's registry note, the reminder's removal; default 0, back to back as before);
 // --warmup=N first runs N session and N agent revokes and one freeze of a small tenant (100 agents, 100 sessions) that
 // are printed but not recorded (the first calls of a fresh process JIT-compile the revoke paths; default 0, as before).
-// The process runs without quick JIT (see the project file): revokes are measured in optimised code.
+// The process runs without tiered compilation (see the project file): revokes are measured in optimised code.
 var warmup = args.Where(a => a.StartsWith("--warmup=", StringComparison.Ordinal)).Select(a => int.Parse(a["--warmup=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var gap = args.Where(a => a.StartsWith("--gap=", StringComparison.Ordinal)).Select(a => int.Parse(a["--gap=".Length..], CultureInfo.InvariantCulture)).LastOrDefault();
 var samples = args.Contains("--samples", StringComparer.Ordinal);
