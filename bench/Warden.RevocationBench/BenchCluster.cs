@@ -25,7 +25,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<BenchCluster> StartAsync(int silos)
+    public static async Task<BenchCluster> StartAsync(int silos, bool trace = false)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -37,6 +37,10 @@ internal sealed class BenchCluster : IAsyncDisposable
             silo.AddWardenGrains(o => o.MaxTtl = TimeSpan.FromHours(2));
             silo.Services.AddSingleton<PlacementStrategy>(new RandomPlacement());
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
+            if (trace)
+            {
+                SampleProbe.Register(silo);
+            }
         });
         builder.ConfigureClient(client =>
         {

@@ -410,8 +410,10 @@ internal sealed class AgentGrain(
 
         var receipt = new RevocationReceipt(RevocationScope.Agent, TenantId, AgentId, change.Reason, actor, live, effectiveAt, clock.GetUtcNow());
 
-        // Observers only: the receipt does not wait for stream delivery.
-        Events.Enqueue(
+        // The lineage stream has the revocation (who, which scope, why, when it took effect) before the receipt does: its
+        // records are appended first (durably in durable lineage mode). Observers only get the events: the receipt does
+        // not wait for stream delivery.
+        await Events.RecordThenEnqueueAsync(
         [
             new AgentChangedEvent { TenantId = TenantId, At = effectiveAt, Actor = actor, AgentId = AgentId, Status = status, Reason = change.Reason },
             new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt },

@@ -31,6 +31,7 @@ internal sealed class EventPublisher
     private Task _tail = Task.CompletedTask;
     private List<WardenEvent>? _queued;
     private long _lastDrain;
+    private HashSet<WardenEvent>? _recorded;
 
     internal EventPublisher(IAsyncStream<WardenEvent>? tenantStream, IAsyncStream<WardenEvent>? sessionStream, ILogger logger, string key)
     {
@@ -72,7 +73,7 @@ internal sealed class EventPublisher
         // recorded by the session grain itself, decisions durably before the answer).
         if (_lineage is not null && _tenantId is not null && events.Any(e => e is not SessionEvent))
         {
-            await _lineage.RecordTenantEventsAsync(_tenantId, events);
+            await _lineage.RecordTenantEventsAsync(_tenantId, Unrecorded(events));
         }
 
         if (_batcher is not null && _tenantId is not null)
@@ -152,6 +153,33 @@ internal sealed class EventPublisher
         _tail = DrainAsync();
     }
 
+    /// <summary>
+    /// Records tenant-level events in lineage before it returns (durably in durable mode, queued in async mode), then
+    /// queues them for the streams as <see cref="Enqueue"/> does, without waiting for delivery. For a revoke: its
+    /// scope's records are appended before the receipt is answered, so a crash after the answer cannot lose them.
+    /// Events enqueued earlier and still being published are recorded first, so the chain keeps this grain's order.
+    /// Failures are logged (as for every lifecycle record). Call from the grain's own scheduler only.
+    /// </summary>
+    /// <param name="events">The events (tenant-level: session events are recorded by the session grain itself).</param>
+    public async Task RecordThenEnqueueAsync(IReadOnlyList<WardenEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (_lineage is not null && _tenantId is not null && events.Count > 0)
+        {
+            if (_queued is not null)
+            {
+                // Rare (a status change just before): its records go first.
+                await _tail.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            }
+
+            await _lineage.RecordTenantEventsAsync(_tenantId, events);
+            _recorded ??= new HashSet<WardenEvent>(ReferenceEqualityComparer.Instance);
+            _recorded.UnionWith(events);
+        }
+
+        Enqueue(events);
+    }
+
     /// <summary>Waits for every enqueued batch (on deactivation, so observers get what was decided).</summary>
     public Task FlushAsync() => _batcher is null ? _tail : Task.WhenAll(_tail, _batcher.FlushAsync());
 
@@ -185,6 +213,26 @@ internal sealed class EventPublisher
         {
             _queued = null;
         }
+    }
+
+    /// <summary>The events whose lineage records <see cref="RecordThenEnqueueAsync"/> has not appended already.</summary>
+    private IReadOnlyList<WardenEvent> Unrecorded(IReadOnlyList<WardenEvent> events)
+    {
+        if (_recorded is not { Count: > 0 } recorded)
+        {
+            return events;
+        }
+
+        var rest = new List<WardenEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (!recorded.Remove(e))
+            {
+                rest.Add(e);
+            }
+        }
+
+        return rest;
     }
 
     private async Task PublishToAsync(IAsyncStream<WardenEvent> stream, IReadOnlyList<WardenEvent> events)

@@ -287,8 +287,10 @@ internal sealed class TenantGrain(
 
         var receipt = new RevocationReceipt(RevocationScope.Tenant, TenantId, TenantId, change.Reason, actor, revoked, effectiveAt, clock.GetUtcNow());
 
-        // Observers only: the receipt does not wait for stream delivery.
-        Events.Enqueue(
+        // The lineage stream has the revocation (who, which scope, why, when it took effect) before the receipt does: its
+        // records are appended first (durably in durable lineage mode). Observers only get the events: the receipt does
+        // not wait for stream delivery.
+        await Events.RecordThenEnqueueAsync(
         [
             new TenantStatusChangedEvent { TenantId = TenantId, At = effectiveAt, Actor = actor, Status = TenantStatus.Frozen, Reason = change.Reason },
             new RevocationCompletedEvent { TenantId = TenantId, At = receipt.CompletedAt, Actor = actor, Receipt = receipt },

@@ -10,13 +10,15 @@ namespace Warden.Grains.Tests.Journal;
 
 /// <summary>
 /// The in-memory lineage log with faults a test switches on per tenant: reads that fail (the store is unavailable)
-/// and records hidden from reads (a gap in the chain). Appends always go through.
+/// and records hidden from reads (a gap in the chain). Appends always go through, though a test can hold back the
+/// appends of chosen records until it lets them go (<see cref="Hold"/>).
 /// </summary>
 internal sealed class FaultyLineageLog : ILineageLog
 {
     private readonly InMemoryLineageLog _inner = new();
     private readonly ConcurrentDictionary<string, bool> _failingReads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<LineageRecord, bool>> _hidden = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HeldAppends> _held = new(StringComparer.Ordinal);
 
     /// <summary>Reads of the tenant's records throw until <see cref="Heal"/>.</summary>
     public void FailReads(string tenantId) => _failingReads[tenantId] = true;
@@ -31,8 +33,30 @@ internal sealed class FaultyLineageLog : ILineageLog
         _hidden.TryRemove(tenantId, out _);
     }
 
-    public Task AppendAsync(IReadOnlyList<LineageRecord> records, CancellationToken cancellationToken = default) =>
-        _inner.AppendAsync(records, cancellationToken);
+    /// <summary>
+    /// Appends holding a record of the tenant that matches <paramref name="match"/> wait (not stored, not completed)
+    /// until the returned hold is released; <see cref="HeldAppends.Arrived"/> completes when the first one arrives.
+    /// </summary>
+    public HeldAppends Hold(string tenantId, Func<LineageRecord, bool> match)
+    {
+        var held = new HeldAppends(match, () => _held.TryRemove(tenantId, out _));
+        _held[tenantId] = held;
+        return held;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<LineageRecord> records, CancellationToken cancellationToken = default)
+    {
+        foreach (var record in records)
+        {
+            if (_held.TryGetValue(record.Event.TenantId, out var held) && held.Matches(record))
+            {
+                await held.WaitAsync();
+                break;
+            }
+        }
+
+        await _inner.AppendAsync(records, cancellationToken);
+    }
 
     public Task<LineageRecord?> ReadLastAsync(string tenantId, CancellationToken cancellationToken = default) =>
         _inner.ReadLastAsync(tenantId, cancellationToken);
@@ -63,5 +87,30 @@ internal sealed class FaultyLineageLog : ILineageLog
                 yield return record;
             }
         }
+    }
+}
+
+/// <summary>Appends held back by <see cref="FaultyLineageLog.Hold"/>.</summary>
+internal sealed class HeldAppends(Func<LineageRecord, bool> match, Action forget)
+{
+    private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a held append arrived.</summary>
+    public Task Arrived => _arrived.Task;
+
+    /// <summary>Lets every held append (and every later one) through.</summary>
+    public void Release()
+    {
+        forget();
+        _released.TrySetResult();
+    }
+
+    internal bool Matches(LineageRecord record) => match(record);
+
+    internal Task WaitAsync()
+    {
+        _arrived.TrySetResult();
+        return _released.Task;
     }
 }
