@@ -5,24 +5,12 @@ using Warden.Storage.Tests.Support;
 
 namespace Warden.Storage.Tests.Memory;
 
-public sealed class InProcessGrainStorageTests(OrleansServices orleans) : IClassFixture<OrleansServices>
+/// <summary>The memory mode's in-process store: the shared ETag contract, plus copies on read and concurrent writers.</summary>
+public sealed class InProcessGrainStorageTests(OrleansServices orleans) : GrainStorageContract, IClassFixture<OrleansServices>
 {
-    private const string StateName = "note";
-    private static readonly GrainId Grain = GrainId.Create("session", "s-1");
-
     private readonly InProcessGrainStorage _storage = new(orleans.Serializer, orleans.Activators);
 
-    [Fact]
-    public async Task ReadState_NothingStored_RecordDoesNotExist()
-    {
-        var state = new GrainState<NoteState>(new NoteState("stale", 9, []));
-
-        await _storage.ReadStateAsync(StateName, Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
-        Assert.Equal(string.Empty, state.State!.Text);
-    }
+    protected override IGrainStorage Storage => _storage;
 
     [Fact]
     public async Task WriteState_ThenRead_RoundTripsACopyAndTheETag()
@@ -44,68 +32,11 @@ public sealed class InProcessGrainStorageTests(OrleansServices orleans) : IClass
     }
 
     [Fact]
-    public async Task WriteState_StaleETag_ThrowsInconsistentStateExceptionAndKeepsWinner()
-    {
-        await _storage.WriteStateAsync(StateName, Grain, new GrainState<NoteState>(new NoteState("v1", 1, [])));
-        var first = await ReadAsync();
-        var second = await ReadAsync();
-
-        first.State = new NoteState("winner", 2, []);
-        await _storage.WriteStateAsync(StateName, Grain, first);
-        second.State = new NoteState("loser", 2, []);
-        var error = await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, second));
-
-        Assert.Equal(first.ETag, error.StoredEtag);
-        Assert.NotEqual(second.ETag, first.ETag);
-        Assert.Equal("winner", (await ReadAsync()).State!.Text);
-    }
-
-    [Fact]
-    public async Task WriteState_NoETagButRecordExists_ThrowsInconsistentStateException()
-    {
-        await _storage.WriteStateAsync(StateName, Grain, new GrainState<NoteState>(new NoteState("v1", 1, [])));
-
-        var blind = new GrainState<NoteState>(new NoteState("blind", 1, []));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, blind));
-        Assert.Equal("v1", (await ReadAsync()).State!.Text);
-    }
-
-    [Fact]
     public async Task WriteState_ETagButNothingStored_ThrowsInconsistentStateException()
     {
         var forged = new GrainState<NoteState>(new NoteState("forged", 1, []), "1");
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, forged));
-        Assert.False((await ReadAsync()).RecordExists);
-    }
-
-    [Fact]
-    public async Task ClearState_ETagFromBeforeTheClear_NeverMatchesAgain()
-    {
-        var holder = new GrainState<NoteState>(new NoteState("v1", 1, []));
-        await _storage.WriteStateAsync(StateName, Grain, holder);
-        var stale = new GrainState<NoteState>(new NoteState("stale", 1, []), holder.ETag);
-
-        await _storage.ClearStateAsync(StateName, Grain, holder);
-        var cleared = await ReadAsync();
-        await _storage.WriteStateAsync(StateName, Grain, holder);
-
-        Assert.False(cleared.RecordExists);
-        Assert.Equal(string.Empty, cleared.State!.Text);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, stale));
-        var blind = new GrainState<NoteState>(new NoteState("blind", 1, []));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, blind));
-    }
-
-    [Fact]
-    public async Task ClearState_NeverWritten_SucceedsWithoutRecord()
-    {
-        var state = new GrainState<NoteState>(new NoteState());
-
-        await _storage.ClearStateAsync(StateName, Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
         Assert.False((await ReadAsync()).RecordExists);
     }
 
@@ -144,12 +75,5 @@ public sealed class InProcessGrainStorageTests(OrleansServices orleans) : IClass
         Assert.Single(results, won => won);
         var winner = writers[Array.IndexOf(results, true)];
         Assert.Equal(winner.State!.Text, (await ReadAsync()).State!.Text);
-    }
-
-    private async Task<GrainState<NoteState>> ReadAsync()
-    {
-        var state = new GrainState<NoteState>(new NoteState());
-        await _storage.ReadStateAsync(StateName, Grain, state);
-        return state;
     }
 }

@@ -8,11 +8,9 @@ using Warden.Testing;
 
 namespace Warden.Storage.Tests.Sqlite;
 
-public sealed class SqliteGrainStorageTests : IClassFixture<OrleansServices>, IDisposable
+/// <summary>The embedded SQLite store: the shared ETag contract, plus durability, reopening and failures.</summary>
+public sealed class SqliteGrainStorageTests : GrainStorageContract, IClassFixture<OrleansServices>, IDisposable
 {
-    private const string StateName = "note";
-    private static readonly GrainId Grain = GrainId.Create("session", "s-1");
-
     private readonly OrleansServices _orleans;
     private readonly TempDirectory _directory = TempDirectory.Create("grain-storage");
     private readonly SqliteStore _store;
@@ -25,22 +23,12 @@ public sealed class SqliteGrainStorageTests : IClassFixture<OrleansServices>, ID
         _storage = orleans.NewGrainStorage(_store);
     }
 
+    protected override IGrainStorage Storage => _storage;
+
     public void Dispose()
     {
         _store.Dispose();
         _directory.Dispose();
-    }
-
-    [Fact]
-    public async Task ReadState_NothingStored_RecordDoesNotExist()
-    {
-        var state = new GrainState<NoteState>(new NoteState("stale", 9, []));
-
-        await _storage.ReadStateAsync(StateName, Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
-        Assert.Equal(new NoteState().Text, state.State!.Text);
     }
 
     [Fact]
@@ -59,45 +47,6 @@ public sealed class SqliteGrainStorageTests : IClassFixture<OrleansServices>, ID
         Assert.Equal("open", read.State!.Text);
         Assert.Equal(1, read.State!.Revision);
         Assert.Equal(new[] { "a", "b" }, read.State!.Tags);
-    }
-
-    [Fact]
-    public async Task WriteState_EachWrite_IssuesANewETag()
-    {
-        var state = new GrainState<NoteState>(new NoteState("v1", 1, []));
-        await _storage.WriteStateAsync(StateName, Grain, state);
-        var first = state.ETag;
-
-        state.State = new NoteState("v2", 2, []);
-        await _storage.WriteStateAsync(StateName, Grain, state);
-
-        Assert.NotEqual(first, state.ETag);
-    }
-
-    [Fact]
-    public async Task WriteState_StaleETag_ThrowsInconsistentStateExceptionAndKeepsWinner()
-    {
-        await _storage.WriteStateAsync(StateName, Grain, new GrainState<NoteState>(new NoteState("v1", 1, [])));
-        var first = await ReadAsync();
-        var second = await ReadAsync();
-
-        first.State = new NoteState("winner", 2, []);
-        await _storage.WriteStateAsync(StateName, Grain, first);
-        second.State = new NoteState("loser", 2, []);
-        var error = await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, second));
-
-        Assert.Equal(first.ETag, error.StoredEtag);
-        Assert.Equal("winner", (await ReadAsync()).State!.Text);
-    }
-
-    [Fact]
-    public async Task WriteState_NoETagButRecordExists_ThrowsInconsistentStateException()
-    {
-        await _storage.WriteStateAsync(StateName, Grain, new GrainState<NoteState>(new NoteState("v1", 1, [])));
-
-        var blind = new GrainState<NoteState>(new NoteState("blind", 1, []));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, blind));
-        Assert.Equal("v1", (await ReadAsync()).State!.Text);
     }
 
     [Theory]
@@ -141,46 +90,6 @@ public sealed class SqliteGrainStorageTests : IClassFixture<OrleansServices>, ID
 
         Assert.True((await ReadAsync()).RecordExists);
         Assert.Equal("reborn", (await ReadAsync()).State!.Text);
-    }
-
-    [Fact]
-    public async Task ClearState_ETagFromBeforeTheClear_NeverMatchesAgain()
-    {
-        var holder = new GrainState<NoteState>(new NoteState("v1", 1, []));
-        await _storage.WriteStateAsync(StateName, Grain, holder);
-        var stale = new GrainState<NoteState>(new NoteState("stale", 1, []), holder.ETag);
-
-        // Clear, then write again from the clear's ETag: a deleting store would restart its versions here.
-        await _storage.ClearStateAsync(StateName, Grain, holder);
-        await _storage.WriteStateAsync(StateName, Grain, holder);
-
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, stale));
-        var blind = new GrainState<NoteState>(new NoteState("blind", 1, []));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync(StateName, Grain, blind));
-    }
-
-    [Fact]
-    public async Task ClearState_StaleETag_ThrowsAndKeepsState()
-    {
-        var state = new GrainState<NoteState>(new NoteState("v1", 1, []));
-        await _storage.WriteStateAsync(StateName, Grain, state);
-        var stale = new GrainState<NoteState>(state.State, state.ETag);
-        await _storage.WriteStateAsync(StateName, Grain, state);
-
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.ClearStateAsync(StateName, Grain, stale));
-        Assert.True((await ReadAsync()).RecordExists);
-    }
-
-    [Fact]
-    public async Task ClearState_NeverWritten_SucceedsWithoutRecord()
-    {
-        var state = new GrainState<NoteState>(new NoteState());
-
-        await _storage.ClearStateAsync(StateName, Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
-        Assert.False((await ReadAsync()).RecordExists);
     }
 
     [Fact]
@@ -284,13 +193,6 @@ public sealed class SqliteGrainStorageTests : IClassFixture<OrleansServices>, ID
         var error = await Assert.ThrowsAsync<EmbeddedStorageException>(
             () => _storage.WriteStateAsync(StateName, Grain, new GrainState<NoteState>(new NoteState("late", 1, []))));
         Assert.Contains("closed", error.Message, StringComparison.Ordinal);
-    }
-
-    private async Task<GrainState<NoteState>> ReadAsync()
-    {
-        var state = new GrainState<NoteState>(new NoteState());
-        await _storage.ReadStateAsync(StateName, Grain, state);
-        return state;
     }
 
     private sealed class PragmaProbe : WriteOperation<(string, long)>
