@@ -52,7 +52,7 @@ public sealed class ClusterFailoverTests(AzuriteFixture azurite, ITestOutputHelp
             ["Warden__Lineage__ContextKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
 
-        var silos = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SiloProcess.StartAsync(
+        var starting = Enumerable.Range(1, 3).Select(i => SiloProcess.StartAsync(
             "silo" + i,
             [
                 "--storage", "Azure",
@@ -63,7 +63,8 @@ public sealed class ClusterFailoverTests(AzuriteFixture azurite, ITestOutputHelp
                 "--Logging:LogLevel:Default", "Warning",
                 .. MembershipTimings,
             ],
-            environment)));
+            environment)).ToArray();
+        var silos = await StartedOrStoppedAsync(starting);
         try
         {
             await RunAsync(silos, clusterId, (await File.ReadAllTextAsync(keyFile)).Trim());
@@ -83,6 +84,27 @@ public sealed class ClusterFailoverTests(AzuriteFixture azurite, ITestOutputHelp
             {
                 await silo.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// Every silo once all have started. If one fails to start, the ones that did are stopped before the failure is
+    /// thrown: a failed start must not leave host processes running behind the test run.
+    /// </summary>
+    private static async Task<SiloProcess[]> StartedOrStoppedAsync(Task<SiloProcess>[] starting)
+    {
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var start in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
+
+            throw;
         }
     }
 
