@@ -90,6 +90,16 @@ internal sealed class TenantEventBatcher
         }
     }
 
+    /// <summary>A one-line account of the batcher's state (queued, draining, the last round's age), for diagnostics.</summary>
+    internal string Describe()
+    {
+        lock (_gate)
+        {
+            var since = _lastDrain == 0 ? "never" : $"{Stopwatch.GetElapsedTime(_lastDrain).TotalMilliseconds:F0} ms ago";
+            return $"queued {_queued.Count}, draining {_draining}, round in flight {_currentRound is not null}, last round {since}, dropped {_dropped}";
+        }
+    }
+
     private async Task DrainAsync()
     {
         while (true)

@@ -12,7 +12,15 @@ internal sealed class EventProbe : IAsyncDisposable
     private readonly ConcurrentQueue<WardenEvent> _seen = new();
     private readonly List<(Func<WardenEvent, bool> Match, TaskCompletionSource<WardenEvent> Signal)> _waiters = [];
     private readonly Lock _gate = new();
+    private readonly WardenClusterFixture _fixture;
+    private readonly StreamId _streamId;
     private StreamSubscriptionHandle<WardenEvent>? _handle;
+
+    private EventProbe(WardenClusterFixture fixture, StreamId streamId)
+    {
+        _fixture = fixture;
+        _streamId = streamId;
+    }
 
     public IReadOnlyCollection<WardenEvent> Seen => _seen;
 
@@ -37,7 +45,14 @@ internal sealed class EventProbe : IAsyncDisposable
             _waiters.Add((Matches, signal));
         }
 
-        return (T)await signal.Task.WaitAsync(Patience);
+        try
+        {
+            return (T)await signal.Task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(Explain(typeof(T).Name));
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -50,7 +65,7 @@ internal sealed class EventProbe : IAsyncDisposable
 
     private static async Task<EventProbe> SubscribeAsync(WardenClusterFixture fixture, StreamId streamId)
     {
-        var probe = new EventProbe();
+        var probe = new EventProbe(fixture, streamId);
         var stream = fixture.Client.GetStreamProvider(WardenStreams.ProviderName).GetStream<WardenEvent>(streamId);
         probe._handle = await stream.SubscribeAsync((e, _) =>
         {
@@ -58,6 +73,24 @@ internal sealed class EventProbe : IAsyncDisposable
             return Task.CompletedTask;
         });
         return probe;
+    }
+
+    // What a failure report needs: what the probe saw, what the batchers are doing, and the cluster's recent log.
+    private string Explain(string awaited)
+    {
+        var seen = _seen.ToArray();
+        var lines = new List<string>
+        {
+            $"No matching {awaited} on {_streamId} within {Patience.TotalSeconds:F0} s; the probe saw {seen.Length} events"
+                + (seen.Length == 0 ? "." : $", the last {seen[^1].GetType().Name}."),
+            "Tenant-event batchers:",
+        };
+        lines.AddRange(_fixture.DescribeBatchers().Select(b => "  " + b));
+        lines.Add("Orleans' log since the cluster started (streaming information, every warning):");
+        lines.AddRange(_fixture.Log.Recent(4_000).Where(l => l.Contains(" Orleans.", StringComparison.Ordinal)).TakeLast(200).Select(l => "  " + l));
+        lines.Add("The cluster's last log lines:");
+        lines.AddRange(_fixture.Log.Recent(40).Select(l => "  " + l));
+        return string.Join(Environment.NewLine, lines);
     }
 
     private void Record(WardenEvent e)

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using Microsoft.Extensions.Logging;
+using Warden.Grains.Events;
 using Warden.Grains.Hosting;
 
 namespace Warden.Grains.Tests.Cluster;
@@ -39,6 +41,13 @@ public sealed class WardenClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The silos' and the client's recent log lines, for a probe that times out.</summary>
+    internal ClusterLog Log { get; } = new();
+
+    /// <summary>What each silo's tenant-event batcher is doing, one line per silo.</summary>
+    internal IEnumerable<string> DescribeBatchers() =>
+        Cluster.Silos.Select(s => $"{s.SiloAddress}: {s.ServiceProvider.GetRequiredService<TenantEventBatcher>().Describe()}");
+
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -46,6 +55,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.Services.AddLogging(logging => logging.AddProvider(Log));
             silo.AddMemoryGrainStorage("warden");
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryStreams("warden");
@@ -60,7 +70,11 @@ public sealed class WardenClusterFixture : IAsyncLifetime
                 o.ReminderPeriod = TimeSpan.FromSeconds(5);
             });
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams("warden"));
+        builder.ConfigureClient(client =>
+        {
+            client.Services.AddLogging(logging => logging.AddProvider(Log));
+            client.AddMemoryStreams("warden");
+        });
         _running = new RunningClock(Clock);
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -28,6 +28,26 @@ public sealed class TestSupportTests
     }
 
     [Fact]
+    public void FreePort_Next_NeverHandsOutAPortStillReserved()
+    {
+        // 200 single ports in a row: drawn at random from the 2,601-port range without the reservation, two of them
+        // would coincide with a probability above 99.9 %; each one the tests free again before the next call.
+        var ports = Enumerable.Range(0, 200).Select(_ => FreePort.Next()).ToList();
+
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+    }
+
+    [Fact]
+    public void FreePort_Next_RecordsItsPortsWhereOtherTestProcessesSeeThem()
+    {
+        var ports = FreePort.Next(4);
+
+        var file = Path.Combine(Path.GetTempPath(), "warden-test-ports.txt");
+        var reserved = File.ReadAllLines(file).Select(l => int.Parse(l.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.All(ports, port => Assert.Contains(port, reserved));
+    }
+
+    [Fact]
     public void FreePort_Next_NeverInTheKernelsEphemeralRange()
     {
         // Outgoing connections take ephemeral ports: a server port from that range can be stolen before it binds.
