@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Warden.Grains.Tests.Cluster;
 
 /// <summary>
-/// The test cluster's recent log lines (warnings from everything; information from Orleans streaming and Warden),
+/// The test cluster's recent log lines (warnings from everything; information from Orleans streaming, the consistent ring and Warden),
 /// kept in a ring so that a probe that times out can say what the silos were doing.
 /// </summary>
 internal sealed class ClusterLog : ILoggerProvider
@@ -37,7 +37,9 @@ internal sealed class ClusterLog : ILoggerProvider
     private sealed class Logger(ClusterLog owner, string category) : ILogger
     {
         private readonly LogLevel _minimum =
-            category.StartsWith("Orleans.Streams", StringComparison.Ordinal) || category.StartsWith("Warden", StringComparison.Ordinal)
+            category.StartsWith("Orleans.Streams", StringComparison.Ordinal)
+            || category.StartsWith("Orleans.Runtime.ConsistentRing", StringComparison.Ordinal)
+            || category.StartsWith("Warden", StringComparison.Ordinal)
                 ? LogLevel.Information
                 : LogLevel.Warning;
 

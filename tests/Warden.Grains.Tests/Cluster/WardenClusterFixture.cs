@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Reminders;
 using Orleans.TestingHost;
 using Microsoft.Extensions.Logging;
 using Warden.Grains.Events;
@@ -15,9 +16,18 @@ namespace Warden.Grains.Tests.Cluster;
 /// silos' <see cref="TimeProvider"/> (grain code, grain timers and reminders all read it).
 /// </summary>
 /// <remarks>
-/// Orleans runs its own machinery (stream pulling agents, reminder service, membership) on the same
-/// <see cref="TimeProvider"/>, so a clock that never moves would stall them. The fixture therefore lets the fake clock
-/// follow real time (<see cref="RunningClock"/>); tests jump it ahead to reach expiries, and await signals.
+/// <para>
+/// Only the areas a test drives run on the fake clock: grain code and grain timers (the default
+/// <see cref="TimeProvider"/>) and the reminder service (<c>ReminderTimeProviderNames.Reminders</c>). Orleans' own
+/// machinery (messaging and its request timeouts, membership, the grain directory, stream pulling agents and queue
+/// balancers, system timers) runs on real time. Before 2026-12-07 it all ran on the fake clock; a jump of the clock
+/// then looked, to messaging and streaming, like minutes passing in an instant, and tenant-stream probes occasionally
+/// received nothing for 30 s when every test assembly ran at once.
+/// </para>
+/// <para>
+/// The fake clock still follows real time (<see cref="RunningClock"/>), so grain timers and reminders that are not
+/// jumped to fire on time; tests jump it ahead to reach expiries, and await signals.
+/// </para>
 /// </remarks>
 public sealed class WardenClusterFixture : IAsyncLifetime
 {
@@ -61,6 +71,8 @@ public sealed class WardenClusterFixture : IAsyncLifetime
             silo.AddMemoryStreams("warden");
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.AddWardenGrains(o =>
             {
