@@ -9,6 +9,12 @@ namespace Warden.Client.Connection;
 /// <summary>One gRPC channel to Warden (over one or several gateways) and the credential its calls carry.</summary>
 public sealed class WardenConnection : IDisposable
 {
+    // The bidirectional evaluate stream: its request messages share socket writes (CoalescingWriteHandler).
+    private static readonly IReadOnlySet<string> CoalescedStreams = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/" + AgentRuntime.Descriptor.FullName + "/EvaluateStream",
+    };
+
     private readonly TimeSpan _callTimeout;
 
     private WardenConnection(GrpcChannel channel, string? credential, int maxAttempts, TimeSpan callTimeout)
@@ -59,7 +65,7 @@ public sealed class WardenConnection : IDisposable
 
         var channelOptions = new GrpcChannelOptions
         {
-            HttpHandler = options.HttpHandler ?? CreateHandler(),
+            HttpHandler = new CoalescingWriteHandler(options.HttpHandler ?? CreateHandler(), CoalescedStreams),
             ServiceConfig = serviceConfig,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         };
