@@ -64,9 +64,9 @@ internal static class EvaluateWorkloads
             }
             else
             {
-                var client = clients[i];
-                var sessionId = sessions[i].Id;
-                workers.Add(Task.Run(() => LoopAsync(r => client.Runtime.EvaluateAsync(r).ResponseAsync, sessionId, stop.Token)));
+                // The product's call path (the session's deadline and call options), not the bare generated stub.
+                var session = sessions[i];
+                workers.Add(Task.Run(() => LoopAsync(r => session.EvaluateAsync(r), session.Id, stop.Token)));
             }
         }
 

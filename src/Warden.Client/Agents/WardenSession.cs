@@ -35,6 +35,26 @@ public sealed class WardenSession : IAsyncDisposable
     {
         var request = new EvaluateRequest { SessionId = Id, Action = action, Resource = resource };
         WardenModel.SetArguments(request, arguments);
+        return EvaluateAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Evaluates one full request in this session (a request without a session id is given this one's); the answer
+    /// is ALLOW, DENY or APPROVAL_REQUIRED.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request names another session.</exception>
+    public Task<EvaluateResponse> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.SessionId.Length == 0)
+        {
+            request.SessionId = Id;
+        }
+        else if (request.SessionId != Id)
+        {
+            throw new ArgumentException($"The request is for session '{request.SessionId}', not this session '{Id}'.", nameof(request));
+        }
+
         return _client.Runtime.EvaluateAsync(request, _client.Connection.Unary(cancellationToken)).ResponseAsync;
     }
 

@@ -17,8 +17,11 @@ public sealed class WardenClientOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How many times a call that failed with UNAVAILABLE (no gateway reachable) is attempted in all, including
-    /// the first (default 3, at least 1). Other failures are never retried.
+    /// How many times a call that failed with UNAVAILABLE before any gateway answered it (connection refused or lost
+    /// before the response began, no gateway ready) is attempted in all, including the first (default 3, at least 1),
+    /// within the call's deadline, after a randomised back-off of up to 100 ms doubling to 2 s. With several endpoints
+    /// the next attempt goes to the gateway the channel has moved to. A call a server answered is never repeated,
+    /// whatever the status (an UNAVAILABLE from a gateway included: it took the call); other failures are never retried.
     /// </summary>
     public int MaxAttempts { get; set; } = 3;
 

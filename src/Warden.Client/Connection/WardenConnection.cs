@@ -1,34 +1,36 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
+using Warden.Protocol.V1;
 
 namespace Warden.Client.Connection;
 
 /// <summary>One gRPC channel to Warden (over one or several gateways) and the credential its calls carry.</summary>
 public sealed class WardenConnection : IDisposable
 {
+    // The bidirectional evaluate stream: its request messages share socket writes (CoalescingWriteHandler).
+    private static readonly IReadOnlySet<string> CoalescedStreams = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/" + AgentRuntime.Descriptor.FullName + "/EvaluateStream",
+    };
+
     private readonly TimeSpan _callTimeout;
 
-    private WardenConnection(GrpcChannel channel, string? credential, TimeSpan callTimeout)
+    private WardenConnection(GrpcChannel channel, string? credential, int maxAttempts, TimeSpan callTimeout)
     {
         Channel = channel;
         _callTimeout = callTimeout;
-        var bearer = string.IsNullOrEmpty(credential) ? null : "Bearer " + credential;
-        Invoker = bearer is null
-            ? channel.CreateCallInvoker()
-            : channel.Intercept(headers =>
-            {
-                headers.Add("authorization", bearer);
-                return headers;
-            });
+        Invoker = new WardenCallInvoker(channel.CreateCallInvoker(), credential, maxAttempts);
     }
 
     /// <summary>The underlying channel.</summary>
     public GrpcChannel Channel { get; }
 
-    /// <summary>The call invoker for the generated clients: every call carries the credential.</summary>
+    /// <summary>
+    /// The call invoker for the generated clients: every call carries the credential, and a call no gateway answered
+    /// (UNAVAILABLE before any response) is attempted again, up to <see cref="WardenClientOptions.MaxAttempts"/> in all.
+    /// </summary>
     public CallInvoker Invoker { get; }
 
     /// <summary>Opens a connection with the given options.</summary>
@@ -47,15 +49,23 @@ public sealed class WardenConnection : IDisposable
                 RetryableStatusCodes = { StatusCode.Unavailable },
             }
             : null;
+        // Unary calls fail over in WardenCallInvoker (without the channel's retry machinery on every call); the
+        // channel's retry policy covers only the streaming methods, which it retries until the server answers.
         var serviceConfig = new ServiceConfig();
         if (retry is not null)
         {
-            serviceConfig.MethodConfigs.Add(new MethodConfig { Names = { MethodName.Default }, RetryPolicy = retry });
+            var streaming = new MethodConfig { RetryPolicy = retry };
+            foreach (var name in StreamingMethods())
+            {
+                streaming.Names.Add(name);
+            }
+
+            serviceConfig.MethodConfigs.Add(streaming);
         }
 
         var channelOptions = new GrpcChannelOptions
         {
-            HttpHandler = options.HttpHandler ?? CreateHandler(),
+            HttpHandler = new CoalescingWriteHandler(options.HttpHandler ?? CreateHandler(), CoalescedStreams),
             ServiceConfig = serviceConfig,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         };
@@ -78,7 +88,7 @@ public sealed class WardenConnection : IDisposable
             channel = GrpcChannel.ForAddress("static:///warden", channelOptions);
         }
 
-        return new WardenConnection(channel, options.Credential, options.CallTimeout);
+        return new WardenConnection(channel, options.Credential, options.MaxAttempts, options.CallTimeout);
     }
 
     /// <summary>Call options for a unary call: the deadline.</summary>
@@ -90,6 +100,14 @@ public sealed class WardenConnection : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Channel.Dispose();
+
+    /// <summary>Every streaming method of the Warden protocol (server, client or bidirectional streaming).</summary>
+    internal static IEnumerable<MethodName> StreamingMethods() =>
+        new[] { AgentRuntimeReflection.Descriptor, OperatorReflection.Descriptor, LineageReflection.Descriptor }
+            .SelectMany(file => file.Services)
+            .SelectMany(service => service.Methods)
+            .Where(method => method.IsClientStreaming || method.IsServerStreaming)
+            .Select(method => new MethodName { Service = method.Service.FullName, Method = method.Name });
 
     private static SocketsHttpHandler CreateHandler() => new()
     {
