@@ -93,6 +93,13 @@ static async Task<int> RunAsync(LoadOptions options, string? storage, string? li
                         }
 
                         break;
+                    case "floor":
+                        foreach (var agents in options.Agents.Prepend(1).Distinct())
+                        {
+                            Console.WriteLine(await FloorWorkload.RunAsync(target, agents, options, hostCpu));
+                        }
+
+                        break;
                     case "sessions":
                         if (host is null)
                         {

@@ -35,14 +35,16 @@ internal sealed record LoadOptions
 
     public const string Usage = """
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
-                              [--modes single,unary,stream,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
+                              [--modes single,unary,stream,floor,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
                               [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
                               [--lineage durable,async,off] [--host-env NAME=VALUE]...
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
                               evaluate stream each with --stream-depth in flight; sessions: open --sessions sessions
-                              and report the host's working set (needs --start-host)
+                              and report the host's working set (needs --start-host); floor: 1 and N callers
+                              making the host's gRPC health check (no grain, no policy): the machine's floor for a
+                              unary call, to read the Evaluate rows against
           --storage           with --start-host: memory, embedded (default; SQLite in the host's data folder) or
                               azure (starts tools/node's Azurite); a list runs each in turn, side by side
           --lineage           start one child host per listed lineage durability (Warden:Lineage:Durability) and run
