@@ -187,7 +187,7 @@ internal static class ValueConformance
     }
 
     private static bool EnumIdListed(Schema schema, EntityUid uid) =>
-        schema.GetEntityType(uid.Type) is not { EnumIds: { } ids } || ids.Contains(uid.Id);
+        !schema.HasEnumeratedTypes || schema.GetEntityType(uid.Type) is not { EnumIds: { } ids } || ids.Contains(uid.Id);
 
     private static bool Conforms(Schema schema, CedarValue value, CedarType type, int depth)
     {
