@@ -37,7 +37,7 @@ internal static class JsonProjection
                 }
 
                 var attributes = new List<KeyValuePair<string, CedarValue>>(record.Attributes.Count);
-                foreach (var (name, attribute) in record.Attributes)
+                foreach (var (name, attribute) in record.AttributeList)
                 {
                     if (element.TryGetProperty(name, out var value))
                     {
@@ -53,7 +53,7 @@ internal static class JsonProjection
                 {
                     foreach (var property in element.EnumerateObject())
                     {
-                        if (!record.Attributes.ContainsKey(property.Name))
+                        if (!record.TryGetAttribute(property.Name, out _))
                         {
                             attributes.Add(KeyValuePair.Create(property.Name, Leaf(property.Value, null, $"{path}.{property.Name}")));
                         }

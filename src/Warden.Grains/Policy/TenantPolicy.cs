@@ -37,6 +37,9 @@ internal sealed class TenantPolicy
     private readonly FrozenDictionary<string, PolicyInfo> _policies;
     private readonly ConcurrentDictionary<CedarType, CedarValue> _emptyInputs = new(ReferenceEqualityComparer.Instance);
 
+    // The tenant's declared actions by id, with their Cedar uid: looked up once per decision.
+    private readonly FrozenDictionary<string, (EntityUid Uid, SchemaAction Declared)> _actions;
+
     private TenantPolicy(string tenantId, long version, Schema schema, PolicySet policies, EntityStore published)
     {
         TenantId = tenantId;
@@ -53,6 +56,9 @@ internal sealed class TenantPolicy
                 p.GetAnnotation(ReasonAnnotation)),
             StringComparer.Ordinal);
         PolicyIds = [.. policies.Policies.Select(p => p.AnnotatedId ?? p.Id)];
+        _actions = schema.ActionDeclarations
+            .Where(a => string.Equals(a.Type, WardenBaseSchema.TenantActionType, StringComparison.Ordinal))
+            .ToFrozenDictionary(a => a.Id, a => (new EntityUid(a.Type, a.Id), a), StringComparer.Ordinal);
     }
 
     /// <summary>The tenant.</summary>
@@ -116,12 +122,12 @@ internal sealed class TenantPolicy
         var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
         _published.TryGetEntity(resource, out var publishedResource);
         var labels = Labels(request.Resource, publishedResource);
-        var action = new EntityUid(WardenBaseSchema.TenantActionType, request.Action);
-        var declared = _schema.GetAction(action.Type, action.Id);
-        if (declared is null)
+        if (!_actions.TryGetValue(request.Action, out var known))
         {
-            return Invalid(labels, $"the action `{action}` is not declared in the tenant's schema");
+            return Invalid(labels, $"the action `{new EntityUid(WardenBaseSchema.TenantActionType, request.Action)}` is not declared in the tenant's schema");
         }
+
+        var (action, declared) = known;
 
         var resourceType = _schema.GetEntityType(request.Resource.Type);
         if (resourceType is null)
@@ -238,7 +244,7 @@ internal sealed class TenantPolicy
     private CedarRecord ActionContext(RecordType declared, string? inputJson, EntityUid session, ActionQuery query, SessionPolicyInputs inputs, ImmutableArray<string> labels)
     {
         var attributes = new List<KeyValuePair<string, CedarValue>>(declared.Attributes.Count);
-        foreach (var (name, attribute) in declared.Attributes)
+        foreach (var (name, attribute) in declared.AttributeList)
         {
             CedarValue? value = name switch
             {
@@ -292,7 +298,7 @@ internal sealed class TenantPolicy
         if (string.IsNullOrWhiteSpace(attributesJson))
         {
             // The common case: no attributes reported. Only a type with required attributes needs them.
-            var required = declared.Attributes.FirstOrDefault(a => a.Value.Required).Key;
+            var required = declared.FirstRequiredAttribute;
             return required is null ? new Entity(uid) : throw new ProjectionException($"resource.attributes.{required}", "is required by the schema");
         }
 

@@ -49,6 +49,7 @@ internal sealed partial class SessionGrain(
     private LineageRecorder? _lineage;
     private bool _lineageResolved;
     private RevocationGate? _revocations;
+    private AllowedReasonCache? _lastAllowed;
 
     private SessionState State => state.State;
 
@@ -541,7 +542,7 @@ internal sealed partial class SessionGrain(
                         break;
                     case PolicyOutcome.Allow:
                         effect = DecisionEffect.Allow;
-                        reasons.Add(new DecisionReason(ReasonCodes.Allowed, $"grant {grant!.GrantId} and policies {string.Join(", ", verdict.DeterminingPolicies)}"));
+                        reasons.Add(AllowedReason(grant!, verdict.DeterminingPolicies));
                         break;
                     case PolicyOutcome.Forbidden:
                         effect = DecisionEffect.Deny;
@@ -622,6 +623,23 @@ internal sealed partial class SessionGrain(
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// The reason of an allow: the grant and the permitting policies. A busy session allows the same action under the
+    /// same grant and policies decision after decision, so the last one is reused while both are the same.
+    /// </summary>
+    private DecisionReason AllowedReason(Grant grant, ImmutableArray<string> policies)
+    {
+        if (_lastAllowed is not { } last
+            || !string.Equals(last.GrantId, grant.GrantId, StringComparison.Ordinal)
+            || !last.Policies.AsSpan().SequenceEqual(policies.AsSpan()))
+        {
+            last = new AllowedReasonCache(grant.GrantId, policies, new DecisionReason(ReasonCodes.Allowed, $"grant {grant.GrantId} and policies {string.Join(", ", policies)}"));
+            _lastAllowed = last;
+        }
+
+        return last.Reason;
     }
 
     /// <summary>Policy permits only with approval: use an approval for these exact arguments, or ask for one.</summary>
@@ -1184,4 +1202,7 @@ internal sealed partial class SessionGrain(
     }
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
+
+    /// <summary>The last allow's reason, with the grant and policies it names.</summary>
+    private sealed record AllowedReasonCache(string GrantId, ImmutableArray<string> Policies, DecisionReason Reason);
 }

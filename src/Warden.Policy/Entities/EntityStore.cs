@@ -11,7 +11,19 @@ namespace Warden.Policy.Entities;
 /// </summary>
 public sealed class EntityStore
 {
+    // Up to this many added entities, an overlay's duplicates are found without a dictionary.
+    private const int SmallOverlay = 8;
+
+    // An overlay's: never read (only a flat store's dangling parents are consulted) and never changed.
+    private static readonly HashSet<EntityUid> NoDanglingParents = [];
+
+    // An overlay's dictionary: empty and never changed (its entities are in _added).
+    private static readonly Dictionary<EntityUid, StoredEntity> NoEntities = [];
+
     private readonly Dictionary<EntityUid, StoredEntity> _entities;
+
+    // An overlay's own entities (a request adds two or three): searched linearly, no dictionary per request.
+    private readonly StoredEntity[] _added = [];
 
     // An overlay (see WithEntities): entities of this store on top of a flat base store they do not overlap.
     private readonly EntityStore? _base;
@@ -22,11 +34,19 @@ public sealed class EntityStore
     // Parents named by entities of a flat store but not in it: adding one of them changes stored ancestor sets.
     private readonly HashSet<EntityUid> _danglingParents;
 
-    private EntityStore(Dictionary<EntityUid, StoredEntity> entities, long links, HashSet<EntityUid> danglingParents, EntityStore? baseStore = null)
+    private EntityStore(Dictionary<EntityUid, StoredEntity> entities, long links, HashSet<EntityUid> danglingParents)
     {
         _entities = entities;
         _links = links;
         _danglingParents = danglingParents;
+    }
+
+    private EntityStore(StoredEntity[] added, long links, EntityStore baseStore)
+    {
+        _entities = NoEntities;
+        _added = added;
+        _links = links;
+        _danglingParents = NoDanglingParents;
         _base = baseStore;
     }
 
@@ -34,12 +54,12 @@ public sealed class EntityStore
     public static EntityStore Empty { get; } = new(new Dictionary<EntityUid, StoredEntity>(), 0, []);
 
     /// <summary>How many entities the store holds.</summary>
-    public int Count => _entities.Count + (_base?.Count ?? 0);
+    public int Count => _entities.Count + _added.Length + (_base?.Count ?? 0);
 
     /// <summary>The entities, in no particular order.</summary>
     public IEnumerable<Entity> Entities => _base is null
         ? _entities.Values.Select(e => e.Entity)
-        : _base.Entities.Concat(_entities.Values.Select(e => e.Entity));
+        : _base.Entities.Concat(_added.Select(e => e.Entity));
 
     /// <summary>
     /// Builds a store. Two entries for the same uid are allowed only when identical; the hierarchy must be
@@ -50,24 +70,7 @@ public sealed class EntityStore
     public static EntityStore Create(IEnumerable<Entity> entities)
     {
         ArgumentNullException.ThrowIfNull(entities);
-        var map = new Dictionary<EntityUid, Entity>();
-        foreach (var entity in entities)
-        {
-            ArgumentNullException.ThrowIfNull(entity, nameof(entities));
-            if (map.TryGetValue(entity.Uid, out var existing))
-            {
-                if (!existing.ContentEquals(entity))
-                {
-                    throw new ArgumentException($"duplicate entity entry `{entity.Uid}`", nameof(entities));
-                }
-
-                continue;
-            }
-
-            map.Add(entity.Uid, entity);
-        }
-
-        return Build(map);
+        return Build(Collect(entities));
     }
 
     /// <summary>
@@ -92,10 +95,20 @@ public sealed class EntityStore
     public EntityStore WithEntities(IEnumerable<Entity> entities)
     {
         ArgumentNullException.ThrowIfNull(entities);
-        var added = Create(entities);
-        if (_base is null && !added._entities.Keys.Any(uid => _entities.ContainsKey(uid) || _danglingParents.Contains(uid)))
+        if (_base is null && entities is ICollection<Entity> { Count: <= SmallOverlay } few)
         {
-            return Overlay(added);
+            // The per-request case: a few entities, checked for duplicates without a dictionary.
+            var list = CollectFew(few);
+            if (!Overlaps(list))
+            {
+                return Overlay(list, null);
+            }
+        }
+
+        var added = Collect(entities);
+        if (_base is null && !Overlaps(added.Values))
+        {
+            return Overlay([.. added.Values], added);
         }
 
         var map = new Dictionary<EntityUid, Entity>(Count + added.Count);
@@ -104,9 +117,9 @@ public sealed class EntityStore
             map[entity.Uid] = entity;
         }
 
-        foreach (var (uid, stored) in added._entities)
+        foreach (var (uid, entity) in added)
         {
-            map[uid] = stored.Entity;
+            map[uid] = entity;
         }
 
         return Build(map);
@@ -141,33 +154,110 @@ public sealed class EntityStore
         return child.Equals(ancestor) || (Find(child) is { } stored && stored.HasAncestor(ancestor));
     }
 
-    internal StoredEntity? Find(EntityUid uid) => _entities.TryGetValue(uid, out var stored) ? stored : _base?.Find(uid);
+    internal StoredEntity? Find(EntityUid uid)
+    {
+        foreach (var added in _added)
+        {
+            if (added.Entity.Uid.Equals(uid))
+            {
+                return added;
+            }
+        }
+
+        return _entities.TryGetValue(uid, out var stored) ? stored : _base?.Find(uid);
+    }
+
+    // The entities by uid; two entries for one uid only when identical.
+    private static Dictionary<EntityUid, Entity> Collect(IEnumerable<Entity> entities)
+    {
+        var map = entities is ICollection<Entity> collection ? new Dictionary<EntityUid, Entity>(collection.Count) : [];
+        foreach (var entity in entities)
+        {
+            ArgumentNullException.ThrowIfNull(entity, nameof(entities));
+            if (map.TryGetValue(entity.Uid, out var existing))
+            {
+                if (!existing.ContentEquals(entity))
+                {
+                    throw new ArgumentException($"duplicate entity entry `{entity.Uid}`", nameof(entities));
+                }
+
+                continue;
+            }
+
+            map.Add(entity.Uid, entity);
+        }
+
+        return map;
+    }
+
+    private static Entity[] CollectFew(ICollection<Entity> entities)
+    {
+        var list = new Entity[entities.Count];
+        var count = 0;
+        foreach (var entity in entities)
+        {
+            ArgumentNullException.ThrowIfNull(entity, nameof(entities));
+            var duplicate = false;
+            for (var i = 0; i < count && !duplicate; i++)
+            {
+                if (list[i].Uid.Equals(entity.Uid))
+                {
+                    duplicate = list[i].ContentEquals(entity)
+                        ? true
+                        : throw new ArgumentException($"duplicate entity entry `{entity.Uid}`", nameof(entities));
+                }
+            }
+
+            if (!duplicate)
+            {
+                list[count++] = entity;
+            }
+        }
+
+        return count == list.Length ? list : list[..count];
+    }
+
+    private bool Overlaps(IEnumerable<Entity> added)
+    {
+        foreach (var entity in added)
+        {
+            var uid = entity.Uid;
+            if (_entities.ContainsKey(uid) || _danglingParents.Contains(uid))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // INVARIANT: called on a flat store with entities none of which it holds or names as a parent, so no stored
-    // ancestor set changes.
-    private EntityStore Overlay(EntityStore added)
+    // ancestor set changes. Cycles among the added entities, or through the base, are found by ComputeAncestors.
+    // `map` holds the same entities by uid, or is null (then built only if some entity has parents to walk).
+    private EntityStore Overlay(Entity[] added, Dictionary<EntityUid, Entity>? map)
     {
-        var map = new Dictionary<EntityUid, Entity>(added._entities.Count);
-        foreach (var (uid, entry) in added._entities)
-        {
-            map.Add(uid, entry.Entity);
-        }
-
-        var ancestors = new Dictionary<EntityUid, EntityUid[]>(map.Count);
-        var state = new Dictionary<EntityUid, bool>(map.Count);
+        Dictionary<EntityUid, EntityUid[]>? ancestors = null;
+        Dictionary<EntityUid, bool>? state = null;
         var links = _links;
-        foreach (var uid in map.Keys)
+        var stored = new StoredEntity[added.Length];
+        for (var i = 0; i < added.Length; i++)
         {
-            ComputeAncestors(uid, map, this, ancestors, state, ref links);
+            var entity = added[i];
+            if (entity.Parents.IsEmpty)
+            {
+                // The usual request entity (a session, a reported resource): no ancestors, nothing to walk.
+                stored[i] = new StoredEntity(entity, []);
+                continue;
+            }
+
+            map ??= added.ToDictionary(e => e.Uid);
+            ancestors ??= new Dictionary<EntityUid, EntityUid[]>(map.Count);
+            state ??= new Dictionary<EntityUid, bool>(map.Count);
+            ComputeAncestors(entity.Uid, map, this, ancestors, state, ref links);
+            stored[i] = new StoredEntity(entity, ancestors[entity.Uid]);
         }
 
-        var stored = new Dictionary<EntityUid, StoredEntity>(map.Count);
-        foreach (var (uid, entity) in map)
-        {
-            stored.Add(uid, new StoredEntity(entity, ancestors[uid]));
-        }
-
-        return new EntityStore(stored, links, [], this);
+        return new EntityStore(stored, links, this);
     }
 
     private static EntityStore Build(Dictionary<EntityUid, Entity> map)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Warden.Policy.Types;
@@ -15,13 +16,15 @@ namespace Warden.Policy.Schemas;
 /// </remarks>
 public sealed class Schema : ISchemaShapes
 {
-    private readonly ImmutableDictionary<string, SchemaEntityType> _entityTypes;
-    private readonly ImmutableDictionary<(string Type, string Id), SchemaAction> _actions;
+    // Frozen: every request looks up its principal, resource and action types here, several times.
+    private readonly FrozenDictionary<string, SchemaEntityType> _entityTypes;
+    private readonly FrozenDictionary<(string Type, string Id), SchemaAction> _actions;
 
     internal Schema(ImmutableDictionary<string, SchemaEntityType> entityTypes, ImmutableDictionary<(string Type, string Id), SchemaAction> actions)
     {
-        _entityTypes = entityTypes;
-        _actions = actions;
+        _entityTypes = entityTypes.ToFrozenDictionary(entityTypes.KeyComparer);
+        _actions = actions.ToFrozenDictionary(actions.KeyComparer);
+        HasEnumeratedTypes = entityTypes.Values.Any(e => e.IsEnum);
         EntityTypes = [.. entityTypes.Values.OrderBy(e => e.Name, StringComparer.Ordinal)];
         ActionDeclarations = [.. actions.Values.OrderBy(a => a.Type, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal)];
         ActionTypes = [.. actions.Keys.Select(k => k.Type).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
@@ -31,6 +34,9 @@ public sealed class Schema : ISchemaShapes
     public static Schema Empty { get; } = new(
         ImmutableDictionary.Create<string, SchemaEntityType>(StringComparer.Ordinal),
         ImmutableDictionary<(string Type, string Id), SchemaAction>.Empty);
+
+    /// <summary>True when some declared entity type is enumerated (lists its ids); only then can a uid be of an unlisted id.</summary>
+    public bool HasEnumeratedTypes { get; }
 
     /// <summary>Every declared entity type, by name in ordinal order.</summary>
     public ImmutableArray<SchemaEntityType> EntityTypes { get; }

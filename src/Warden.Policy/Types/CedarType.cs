@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Warden.Policy.Types;
 
@@ -83,6 +85,25 @@ public sealed record RecordType(ImmutableSortedDictionary<string, AttributeType>
     /// <summary>The closed record with no attributes.</summary>
     public static readonly RecordType Empty = new(ImmutableSortedDictionary.Create<string, AttributeType>(StringComparer.Ordinal));
 
+    // Built on first use from Attributes (and rebuilt if a `with` gave this record other attributes): requests walk and
+    // search declared attributes on every evaluation, and the sorted dictionary is slow to do either with.
+    private Layout? _layout;
+
+    /// <summary>The declared attributes in ordinal name order, as an array (the same content as <see cref="Attributes"/>).</summary>
+    public ImmutableArray<KeyValuePair<string, AttributeType>> AttributeList => GetLayout().List;
+
+    /// <summary>True when some declared attribute is required.</summary>
+    public bool HasRequiredAttributes => GetLayout().FirstRequired is not null;
+
+    /// <summary>The name of the first required attribute in ordinal order, or null when all are optional.</summary>
+    public string? FirstRequiredAttribute => GetLayout().FirstRequired;
+
+    /// <summary>Looks up a declared attribute (the same answer as <see cref="Attributes"/>, from a frozen index).</summary>
+    /// <param name="name">The attribute name.</param>
+    /// <param name="attribute">The attribute, when declared.</param>
+    public bool TryGetAttribute(string name, [MaybeNullWhen(false)] out AttributeType attribute) =>
+        GetLayout().Index is { } index ? index.TryGetValue(name, out attribute) : Attributes.TryGetValue(name, out attribute);
+
     /// <inheritdoc />
     public bool Equals(RecordType? other) =>
         other is not null
@@ -102,5 +123,30 @@ public sealed record RecordType(ImmutableSortedDictionary<string, AttributeType>
         }
 
         return hash.ToHashCode();
+    }
+
+    private Layout GetLayout()
+    {
+        var layout = Volatile.Read(ref _layout);
+        if (layout is null || !ReferenceEquals(layout.Source, Attributes))
+        {
+            layout = new Layout(Attributes);
+            Volatile.Write(ref _layout, layout);
+        }
+
+        return layout;
+    }
+
+    private sealed class Layout(ImmutableSortedDictionary<string, AttributeType> source)
+    {
+        public ImmutableSortedDictionary<string, AttributeType> Source { get; } = source;
+
+        public ImmutableArray<KeyValuePair<string, AttributeType>> List { get; } = [.. source];
+
+        // Only for the ordinal comparer every schema uses; another comparer is asked through the dictionary itself.
+        public FrozenDictionary<string, AttributeType>? Index { get; } =
+            ReferenceEquals(source.KeyComparer, StringComparer.Ordinal) ? source.ToFrozenDictionary(StringComparer.Ordinal) : null;
+
+        public string? FirstRequired { get; } = source.FirstOrDefault(a => a.Value.Required).Key;
     }
 }

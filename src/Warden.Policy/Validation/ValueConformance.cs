@@ -141,6 +141,120 @@ internal static class ValueConformance
         return ok;
     }
 
+    /// <summary>
+    /// Whether <paramref name="value"/> conforms to <paramref name="type"/> and references only listed ids of
+    /// enumerated types: exactly when <see cref="CheckEnumReferences"/> and <see cref="CheckRecord(Schema, CedarRecord, RecordType, string, List{string})"/>
+    /// find no problem, without building a path or a message (the per-request check; the reasons are built only for a
+    /// value that fails it).
+    /// </summary>
+    public static bool RecordConforms(Schema schema, CedarRecord value, RecordType type) =>
+        (!schema.HasEnumeratedTypes || EnumReferencesConform(schema, CedarValue.FromRecord(value), 0)) && RecordConforms(schema, value, type, 0);
+
+    private static bool EnumReferencesConform(Schema schema, CedarValue value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        switch (value.Kind)
+        {
+            case CedarValueKind.Entity:
+                return EnumIdListed(schema, value.AsEntity());
+            case CedarValueKind.Set:
+                foreach (var item in value.AsSet().Items)
+                {
+                    if (!EnumReferencesConform(schema, item, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case CedarValueKind.Record:
+                foreach (var item in value.AsRecord().Values)
+                {
+                    if (!EnumReferencesConform(schema, item, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static bool EnumIdListed(Schema schema, EntityUid uid) =>
+        !schema.HasEnumeratedTypes || schema.GetEntityType(uid.Type) is not { EnumIds: { } ids } || ids.Contains(uid.Id);
+
+    private static bool Conforms(Schema schema, CedarValue value, CedarType type, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case BoolType when value.Kind == CedarValueKind.Bool:
+            case LongType when value.Kind == CedarValueKind.Long:
+            case StringType when value.Kind == CedarValueKind.String:
+                return true;
+            case ExtensionType extension when value.Kind == ExtensionKind(extension.Name):
+                return true;
+            case EntityType entity when value.Kind == CedarValueKind.Entity:
+                var uid = value.AsEntity();
+                return uid.Type == entity.Name && EnumIdListed(schema, uid);
+            case SetType set when value.Kind == CedarValueKind.Set:
+                foreach (var item in value.AsSet().Items)
+                {
+                    if (!Conforms(schema, item, set.Element, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case RecordType record when value.Kind == CedarValueKind.Record:
+                return RecordConforms(schema, value.AsRecord(), record, depth);
+            default:
+                return false;
+        }
+    }
+
+    private static bool RecordConforms(Schema schema, CedarRecord value, RecordType type, int depth)
+    {
+        if (type.HasRequiredAttributes)
+        {
+            foreach (var (name, attribute) in type.AttributeList)
+            {
+                if (attribute.Required && !value.ContainsKey(name))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (var i = 0; i < value.Count; i++)
+        {
+            if (type.TryGetAttribute(value.Keys[i], out var attribute))
+            {
+                if (!Conforms(schema, value.Values[i], attribute.Type, depth + 1))
+                {
+                    return false;
+                }
+            }
+            else if (!type.AdditionalAttributes)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     private static CedarValueKind ExtensionKind(string name) => name switch

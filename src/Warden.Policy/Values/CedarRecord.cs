@@ -1,40 +1,29 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Warden.Policy.Values;
 
 /// <summary>An immutable Cedar record: attribute names (distinct, ordinal order) mapped to values.</summary>
-/// <remarks>Small records are searched linearly; larger ones carry a dictionary built once at construction.</remarks>
+/// <remarks>
+/// Small records are searched linearly, larger ones by binary search over the sorted names. The hash is computed on
+/// first use: most records (a request's context, a session entity) are built per request and never hashed.
+/// </remarks>
 public sealed class CedarRecord : IEquatable<CedarRecord>
 {
     private const int LinearSearchLimit = 8;
 
     private readonly string[] _keys;
     private readonly CedarValue[] _values;
-    private readonly Dictionary<string, int>? _index;
-    private readonly int _hash;
+
+    // Computed once on first use; a race computes the same value twice. INVARIANT: _hash is written before _hashed.
+    private int _hash;
+    private bool _hashed;
 
     private CedarRecord(string[] sortedKeys, CedarValue[] values)
     {
         _keys = sortedKeys;
         _values = values;
-        if (sortedKeys.Length > LinearSearchLimit)
-        {
-            _index = new Dictionary<string, int>(sortedKeys.Length, StringComparer.Ordinal);
-            for (var i = 0; i < sortedKeys.Length; i++)
-            {
-                _index.Add(sortedKeys[i], i);
-            }
-        }
-
-        var hash = new HashCode();
-        for (var i = 0; i < sortedKeys.Length; i++)
-        {
-            hash.Add(sortedKeys[i], StringComparer.Ordinal);
-            hash.Add(values[i]);
-        }
-
-        _hash = hash.ToHashCode();
     }
 
     /// <summary>The record with no attributes.</summary>
@@ -55,6 +44,14 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
     public static CedarRecord Create(IEnumerable<KeyValuePair<string, CedarValue>> attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
+        switch (attributes)
+        {
+            case KeyValuePair<string, CedarValue>[] array:
+                return Create(array.AsSpan());
+            case List<KeyValuePair<string, CedarValue>> given:
+                return Create(CollectionsMarshal.AsSpan(given));
+        }
+
         var list = new List<KeyValuePair<string, CedarValue>>();
         foreach (var pair in attributes)
         {
@@ -70,6 +67,48 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
         return TryFromList(list, out var record, out var duplicate)
             ? record
             : throw new ArgumentException($"duplicate attribute `{duplicate}`", nameof(attributes));
+    }
+
+    /// <summary>Builds a record; attribute names must be distinct. Names already in ordinal order are not sorted again.</summary>
+    /// <param name="attributes">The attributes.</param>
+    /// <exception cref="ArgumentException">Two attributes share a name, or a value is <see cref="CedarValue.IsNone"/>.</exception>
+    public static CedarRecord Create(ReadOnlySpan<KeyValuePair<string, CedarValue>> attributes)
+    {
+        if (attributes.IsEmpty)
+        {
+            return Empty;
+        }
+
+        var keys = new string[attributes.Length];
+        var values = new CedarValue[attributes.Length];
+        var sorted = true;
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            var (key, value) = attributes[i];
+            ArgumentNullException.ThrowIfNull(key, nameof(attributes));
+            if (value.IsNone)
+            {
+                throw new ArgumentException($"attribute `{key}` has no value", nameof(attributes));
+            }
+
+            keys[i] = key;
+            values[i] = value;
+            sorted &= i == 0 || string.CompareOrdinal(keys[i - 1], key) < 0;
+        }
+
+        if (!sorted)
+        {
+            Array.Sort(keys, values, StringComparer.Ordinal);
+            for (var i = 1; i < keys.Length; i++)
+            {
+                if (string.Equals(keys[i], keys[i - 1], StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"duplicate attribute `{keys[i]}`", nameof(attributes));
+                }
+            }
+        }
+
+        return new CedarRecord(keys, values);
     }
 
     internal static bool TryFromList(
@@ -136,7 +175,7 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
             return true;
         }
 
-        if (_keys.Length != other._keys.Length || _hash != other._hash)
+        if (_keys.Length != other._keys.Length || GetHashCode() != other.GetHashCode())
         {
             return false;
         }
@@ -160,7 +199,24 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
     public override bool Equals(object? obj) => obj is CedarRecord other && RecordEquals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => _hash;
+    public override int GetHashCode()
+    {
+        if (Volatile.Read(ref _hashed))
+        {
+            return _hash;
+        }
+
+        var hash = new HashCode();
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            hash.Add(_keys[i], StringComparer.Ordinal);
+            hash.Add(_values[i]);
+        }
+
+        _hash = hash.ToHashCode();
+        Volatile.Write(ref _hashed, true);
+        return _hash;
+    }
 
     /// <summary>The record in Cedar syntax.</summary>
     public override string ToString()
@@ -190,12 +246,34 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
 
     private int IndexOf(string name)
     {
-        if (_index is not null)
+        var keys = _keys;
+        if (keys.Length > LinearSearchLimit)
         {
-            return _index.TryGetValue(name, out var i) ? i : -1;
+            // INVARIANT: the keys are sorted with string.CompareOrdinal (TryFromList).
+            var low = 0;
+            var high = keys.Length - 1;
+            while (low <= high)
+            {
+                var mid = low + ((high - low) >> 1);
+                var order = string.CompareOrdinal(keys[mid], name);
+                if (order == 0)
+                {
+                    return mid;
+                }
+
+                if (order < 0)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
+            }
+
+            return -1;
         }
 
-        var keys = _keys;
         for (var i = 0; i < keys.Length; i++)
         {
             if (string.Equals(keys[i], name, StringComparison.Ordinal))

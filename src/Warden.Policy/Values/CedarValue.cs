@@ -116,6 +116,10 @@ public readonly struct CedarValue : IEquatable<CedarValue>
     /// <param name="attributes">The attributes; names must be distinct.</param>
     public static CedarValue Record(IEnumerable<KeyValuePair<string, CedarValue>> attributes) => FromRecord(CedarRecord.Create(attributes));
 
+    /// <summary>A record value built from the given attributes.</summary>
+    /// <param name="attributes">The attributes; names must be distinct.</param>
+    public static CedarValue Record(ReadOnlySpan<KeyValuePair<string, CedarValue>> attributes) => FromRecord(CedarRecord.Create(attributes));
+
     /// <summary>The boolean, when <see cref="Kind"/> is <see cref="CedarValueKind.Bool"/>.</summary>
     public bool AsBool() => Kind == CedarValueKind.Bool ? _scalar != 0 : throw WrongKind(CedarValueKind.Bool);
 

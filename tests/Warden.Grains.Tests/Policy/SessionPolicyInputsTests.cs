@@ -139,4 +139,17 @@ public sealed class SessionPolicyInputsTests
         Assert.Equal(3, left3.AsLong());
         Assert.Equal(2, left2.AsLong());
     }
+
+    [Fact]
+    public void Evaluate_ActionTheSchemaDoesNotDeclare_IsInvalidAndNamesIt()
+    {
+        var policy = Compile();
+        var request = Mail() with { Action = "email.sendall" };
+
+        var verdict = policy.Evaluate(new ActionQuery(Subject(SessionHistory.Empty, new SessionPolicyInputs()), request, MailGrant, null, Opened));
+
+        Assert.Equal(PolicyOutcome.Invalid, verdict.Outcome);
+        Assert.Contains("`Action::\"email.sendall\"` is not declared", Assert.Single(verdict.Reasons).Message, StringComparison.Ordinal);
+        Assert.Equal(PolicyOutcome.Allow, policy.Evaluate(new ActionQuery(Subject(SessionHistory.Empty, new SessionPolicyInputs()), Mail(), MailGrant, null, Opened)).Outcome);
+    }
 }

@@ -53,6 +53,31 @@ public sealed class PolicyGateTests(WardenClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Evaluate_AllowsUnderDifferentGrants_EachReasonNamesItsOwnGrantAndPolicies()
+    {
+        // The allow reason is reused while grant and policies stay the same; it must follow when either changes.
+        var (tenantId, session) = await SessionAsync(
+            string.Empty, null, new ScopeRequest("doc.read", "Acme::Doc::\"reports/*\""), new ScopeRequest("report.write", "Acme::Doc::\"reports/*\""));
+        var read = Act("doc.read", "Acme::Doc", "reports/2026-q1");
+        var write = Act("report.write", "Acme::Doc", "reports/2026-q1");
+
+        var decisions = new List<Decision>();
+        foreach (var request in new[] { read, read, write, read })
+        {
+            decisions.Add(await Evaluate(tenantId, session, request));
+        }
+
+        Assert.Equal(2, decisions.Select(d => d.GrantId).Distinct().Count());
+        Assert.All(decisions, d =>
+        {
+            Assert.True(d.IsAllowed, string.Join("; ", d.Reasons));
+            var reason = Assert.Single(d.Reasons);
+            Assert.Equal(ReasonCodes.Allowed, reason.Code);
+            Assert.Equal($"grant {d.GrantId} and policies {string.Join(", ", d.DeterminingPolicies)}", reason.Message);
+        });
+    }
+
+    [Fact]
     public async Task Open_RequestWiderThanSurface_IssuesOnlyTheDeclaredPart()
     {
         var (_, session) = await SessionAsync(string.Empty, null, new ScopeRequest("doc.read", "Acme::Doc::*"), new ScopeRequest("doc.delete", "Acme::Doc::*"));

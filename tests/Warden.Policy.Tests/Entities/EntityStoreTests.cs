@@ -113,6 +113,38 @@ public sealed class EntityStoreTests
     }
 
     [Fact]
+    public void WithEntities_AFewEntities_DuplicatesMergeConflictsAndCyclesAreRefused()
+    {
+        var store = EntityStore.Create([new Entity(Org)]);
+        var session = new EntityUid("Warden::Session", "s1");
+        var attributes = CedarRecord.Create([new("n", CedarValue.FromLong(1))]);
+
+        var next = store.WithEntities([new Entity(session, attributes), new Entity(Agent, parents: [Team]), new Entity(session, attributes), new Entity(Team, parents: [Org])]);
+
+        Assert.Equal(4, next.Count);
+        Assert.Equal(4, next.Entities.Count());
+        Assert.True(next.IsInHierarchy(Agent, Org));
+        Assert.True(next.TryGetEntity(session, out var found) && found.Attributes.ContainsKey("n"));
+        Assert.False(next.IsInHierarchy(session, Org));
+        Assert.Throws<ArgumentException>(() => store.WithEntities([new Entity(session, attributes), new Entity(session)]));
+        Assert.Throws<ArgumentException>(() => store.WithEntities([new Entity(Agent, parents: [Team]), new Entity(Team, parents: [Agent])]));
+        Assert.Throws<ArgumentNullException>(() => store.WithEntities([new Entity(session), null!]));
+    }
+
+    [Fact]
+    public void WithEntities_AddingAnEntityTheStoreHolds_ReplacesIt()
+    {
+        var store = EntityStore.Create([new Entity(Team, parents: [Org]), new Entity(Agent, parents: [Team])]);
+
+        var next = store.WithEntities([new Entity(Team)]);
+
+        Assert.False(next.IsInHierarchy(Agent, Org));
+        Assert.True(next.IsInHierarchy(Agent, Team));
+        Assert.True(store.IsInHierarchy(Agent, Org));
+        Assert.Equal(2, next.Count);
+    }
+
+    [Fact]
     public void EntityUid_InvalidTypeName_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => new EntityUid("Warden:: Agent", "a"));

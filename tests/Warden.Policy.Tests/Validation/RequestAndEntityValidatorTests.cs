@@ -104,6 +104,55 @@ public sealed class RequestAndEntityValidatorTests
     }
 
     [Fact]
+    public void ValidateRequest_FastConformanceCheck_AgreesWithTheReasonedCheck()
+    {
+        // The request path first runs a check that builds no message; it must pass exactly the contexts the reasoned
+        // check finds no problem in, or a non-conforming request would reach the authorizer.
+        var deep = CedarValue.FromLong(1);
+        for (var i = 0; i < ValueConformance.MaxDepth + 2; i++)
+        {
+            deep = CedarValue.Set([deep]);
+        }
+
+        var contexts = new[]
+        {
+            ViewContext(),
+            ViewContext(("level", CedarValue.FromLong(2))),
+            ViewContext(("level", CedarValue.FromString("2"))),
+            ViewContext(("extra", CedarValue.True)),
+            Record(("flags", CedarValue.Set([]))),
+            Record(("ip", CedarValue.FromString("10.0.0.1")), ("flags", CedarValue.Set([]))),
+            Record(("ip", CedarValue.FromIpAddress(IpAddress.Parse("10.0.0.1"))), ("flags", CedarValue.Set([CedarValue.FromLong(1)]))),
+            Record(("ip", CedarValue.FromIpAddress(IpAddress.Parse("10.0.0.1"))), ("flags", CedarValue.Set([CedarValue.FromString("a"), CedarValue.FromEntity(new EntityUid("Color", "Blue"))]))),
+            ViewContext(("level", deep)),
+            Record(("color", CedarValue.FromEntity(new EntityUid("Color", "Red")))),
+            Record(("color", CedarValue.FromEntity(new EntityUid("Color", "Blue")))),
+            Record(("color", CedarValue.FromEntity(new EntityUid("User", "Red")))),
+            Record(("color", CedarValue.Record([new("nested", CedarValue.FromEntity(new EntityUid("Color", "Blue")))]))),
+        };
+        var actions = new[] { View, new EntityUid("Action", "paint") };
+        var checkedAny = 0;
+        foreach (var action in actions)
+        {
+            var declared = ValidatorTests.Schema.GetAction(action.Type, action.Id)!;
+            foreach (var context in contexts)
+            {
+                var problems = new List<string>();
+                ValueConformance.CheckEnumReferences(ValidatorTests.Schema, CedarValue.FromRecord(context), "context", problems);
+                ValueConformance.CheckRecord(ValidatorTests.Schema, context, declared.Context, string.Empty, problems);
+
+                Assert.Equal(problems.Count == 0, ValueConformance.RecordConforms(ValidatorTests.Schema, context, declared.Context));
+                var resource = action == View ? Doc : new EntityUid("Plain", "p");
+                Assert.Equal(problems.Count == 0, RequestValidator.Validate(ValidatorTests.Schema, new AuthorizationRequest(Alice, action, resource, context)).IsEmpty);
+                checkedAny += problems.Count == 0 ? 1 : 100;
+            }
+        }
+
+        // Both outcomes occurred: conforming and non-conforming contexts for each action.
+        Assert.True(checkedAny % 100 >= 2 && checkedAny / 100 >= 2, $"conforming {checkedAny % 100}, non-conforming {checkedAny / 100}");
+    }
+
+    [Fact]
     public void ValidateEntities_ConformingEntities_HaveNoViolations()
     {
         var entities = new[]
