@@ -196,6 +196,63 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), stored);
     }
 
+    [Fact]
+    public async Task AppendAsync_BatchCutIntoEveryStatementSize_StoresEachRowsOwnColumns()
+    {
+        // 87 = 64 + 16 + 4 + 1 + 1 + 1: every multi-row insert shape, bound by position. A column bound to another row's
+        // or another column's place would show here (the query tests append one record per statement).
+        await using var log = Open();
+        var records = new LineageRecord[87];
+        var previous = LineageHash.Zero;
+        for (var i = 0; i < records.Length; i++)
+        {
+            var n = i + 1;
+            var evt = Events.Decision(
+                "acme",
+                n,
+                session: $"s-{n}",
+                agent: $"agent-{n}",
+                decision: n % 3 == 0 ? LineageDecision.Deny : LineageDecision.Allow,
+                resource: $"Table::\"r{n}\"");
+            if (n % 7 == 0)
+            {
+                // A record without agent, session or resource stores NULLs there.
+                evt = evt with { Kind = LineageEventKind.PolicyPublished, AgentId = null, SessionId = null, Resource = null, Decision = LineageDecision.None };
+            }
+
+            var hash = LineageRecordSerializer.ComputeHash(n, evt, previous);
+            records[i] = new LineageRecord { Sequence = n, Event = evt, PreviousHash = previous, Hash = hash };
+            previous = hash;
+        }
+
+        await log.AppendAsync(records);
+
+        await using var connection = new SqliteConnection($"Data Source={log.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tenant, seq, ts, kind, decision, agent, session, resource, record FROM lineage_records ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync();
+        var row = 0;
+        while (await reader.ReadAsync())
+        {
+            var record = records[row++];
+            var e = record.Event;
+            Assert.Equal(e.TenantId, reader.GetString(0));
+            Assert.Equal(record.Sequence, reader.GetInt64(1));
+            Assert.Equal(e.OccurredAt.UtcTicks, reader.GetInt64(2));
+            Assert.Equal((long)e.Kind, reader.GetInt64(3));
+            Assert.Equal((long)e.Decision, reader.GetInt64(4));
+            Assert.Equal(e.AgentId, reader.IsDBNull(5) ? null : reader.GetString(5));
+            Assert.Equal(e.SessionId, reader.IsDBNull(6) ? null : reader.GetString(6));
+            Assert.Equal(e.Resource, reader.IsDBNull(7) ? null : reader.GetString(7));
+            Assert.Equal(LineageRecordSerializer.Serialize(record), (byte[])reader.GetValue(8));
+        }
+
+        Assert.Equal(records.Length, row);
+        var head = await log.ReadHeadAsync("acme");
+        Assert.Equal(new ChainHead(87, records[^1].Hash), head);
+    }
+
     private static LineageRecord[] Chain(string tenant, int count)
     {
         var records = new LineageRecord[count];
