@@ -15,7 +15,8 @@ public sealed class SqliteLineageLogTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private SqliteLineageLog Open() => SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path });
+    private SqliteLineageLog Open(int keyFlushRecords = 1024) =>
+        SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, KeyFlushRecords = keyFlushRecords });
 
     [Fact]
     public async Task Open_DataDirectory_UsesItsOwnFileInWalMode()
@@ -268,10 +269,13 @@ public sealed class SqliteLineageLogTests : IDisposable
         return records;
     }
 
-    [Fact]
-    public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder()
+    [Theory]
+    [InlineData(1)] // every record keyed at its own commit
+    [InlineData(7)] // keyed up to a mark, the rest above it
+    [InlineData(1024)] // nothing keyed yet: every record above the mark
+    public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder(int keyFlushRecords)
     {
-        await using var log = Open();
+        await using var log = Open(keyFlushRecords);
         var all = new List<LineageRecord>();
         await using (var writer = new LineageWriter(log))
         {
@@ -314,6 +318,98 @@ public sealed class SqliteLineageLogTests : IDisposable
         var nextPage = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-b", Limit = 4, AfterSequence = page[^1].Sequence }).ToListAsync();
         Assert.Equal([2L, 4, 6, 8], page.Select(r => r.Sequence));
         Assert.Equal([10L, 12, 14, 16], nextPage.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task AppendAsync_KeyFlush_WritesTheKeyEntriesOfEveryRecordUpToTheMarkAndQueriesSeeBothSides()
+    {
+        await using var log = Open(keyFlushRecords: 10);
+        var all = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            for (var i = 1; i <= 25; i++)
+            {
+                var evt = Events.Decision("acme", i, session: $"s-{i % 3}", agent: $"agent-{i % 2}", resource: $"Table::\"t{i % 4}\"");
+                all.Add((await writer.AppendAsync(evt)).Record!);
+            }
+        }
+
+        // Marks move only when 10 records wait: after records 10 and 20; 21–25 are above the mark.
+        Assert.Equal("20", await ScalarAsync(log.FilePath, "SELECT seq FROM lineage_key_marks WHERE tenant = 'acme';"));
+        Assert.Equal("60", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE tenant = 'acme';"));
+        Assert.Equal("0", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE seq > 20;"));
+
+        var bySession = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-1" }).ToListAsync();
+        Assert.Equal(all.Where(r => r.Event.SessionId == "s-1").Select(r => r.Sequence), bySession.Select(r => r.Sequence));
+        var byAgentAndResource = await log.QueryAsync(new LineageQuery { TenantId = "acme", AgentId = "agent-1", Resource = "Table::\"t3\"" }).ToListAsync();
+        Assert.Equal(
+            all.Where(r => r.Event.AgentId == "agent-1" && r.Event.Resource == "Table::\"t3\"").Select(r => r.Sequence),
+            byAgentAndResource.Select(r => r.Sequence));
+
+        // Paging across the mark: each page continues after the last one, nothing repeated or skipped.
+        var paged = new List<long>();
+        var after = 0L;
+        while (true)
+        {
+            var page = await log.QueryAsync(new LineageQuery { TenantId = "acme", Resource = "Table::\"t1\"", AfterSequence = after, Limit = 2 }).ToListAsync();
+            paged.AddRange(page.Select(r => r.Sequence));
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        Assert.Equal(all.Where(r => r.Event.Resource == "Table::\"t1\"").Select(r => r.Sequence), paged);
+    }
+
+    [Theory]
+    [InlineData("session")]
+    [InlineData("agent")]
+    [InlineData("resource")]
+    public async Task QueryAsync_ByKey_IsPlannedOnTheKeyTableNotAScanOfTheRecords(string filter)
+    {
+        await using var log = Open();
+        var query = filter switch
+        {
+            "session" => new LineageQuery { TenantId = "acme", SessionId = "s-1" },
+            "agent" => new LineageQuery { TenantId = "acme", AgentId = "agent-1" },
+            _ => new LineageQuery { TenantId = "acme", Resource = "Table::\"t1\"" },
+        };
+        var sql = SqliteLineageLog.BuildQuerySql(query);
+
+        await using var connection = new SqliteConnection($"Data Source={log.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$tenant", "acme");
+        command.Parameters.AddWithValue("$after", 0L);
+        command.Parameters.AddWithValue("$" + filter, "x");
+        command.Parameters.AddWithValue("$limit", 100);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // The keyed part searches lineage_keys by its key; every access to lineage_records is a search by primary key
+        // (the row of a key entry, and the tail above the mark), never a scan.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND seq>?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step is "SCAN r" or "SCAN k" or "SCAN lineage_records" or "SCAN lineage_keys" || step.StartsWith("SCAN r ", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("lineage_records USING INDEX sqlite_autoindex_lineage_records_1 (tenant=? AND seq>?)", StringComparison.Ordinal));
+    }
+
+    private static async Task<string?> ScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

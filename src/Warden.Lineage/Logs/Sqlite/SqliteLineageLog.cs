@@ -15,13 +15,23 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 2): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
+/// Schema (version 3): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
 /// with primary key <c>(tenant, seq)</c>, where <c>record</c> holds the canonical MessagePack bytes and the other
-/// columns are copies for indexing (session, agent, resource, time, and decisions other than allow);
+/// columns are copies for querying, indexed in the table by time and by decisions other than allow;
 /// <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in the same transaction as the records.
 /// </para>
 /// <para>
-/// Version 2 differs from version 1 only by its decision index: version 1 indexed every record by decision, version 2
+/// Session, agent and resource are found through <c>lineage_keys(tenant, field, value, seq)</c>, one entry per record
+/// and key, written in bulk: a commit that brings a tenant <see cref="SqliteLineageLogOptions.KeyFlushRecords"/>
+/// records past its key mark (<c>lineage_key_marks</c>) writes the entries of all of them and moves the mark, in that
+/// same transaction. A query by session, agent or resource reads the keyed records through <c>lineage_keys</c> and the
+/// few records above the mark by sequence. Version 2 indexed those columns in the table itself: every commit then
+/// changed a leaf page of each of those three indexes per session, agent and resource in the batch, which was most of
+/// the pages the commit wrote to the WAL and fsynced. A version-2 file is migrated when it is opened (entries for every
+/// stored record, marks at each tenant's last record, the three indexes dropped, in one transaction).
+/// </para>
+/// <para>
+/// Version 2 differed from version 1 only by its decision index: version 1 indexed every record by decision, version 2
 /// only denials and approval requests (<c>decision &gt;= 2</c>). Allows are most records, so a query for allows finds
 /// them by scanning the tenant's records in order, and every allowed decision saves one index insert. A version-1 file
 /// is migrated when it is opened (the old index dropped, the partial one built, in one transaction); its records and
@@ -63,9 +73,18 @@ public sealed class SqliteLineageLog : ILineageLog
     private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
     private sqlite3_stmt? _headUpsert;
 
-    private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString)
+    // Tenants' key marks as stored (the last sequence whose key entries are written). INVARIANT: writer thread only;
+    // updated only after the transaction that moved them commits, cleared when a transaction fails.
+    private readonly Dictionary<string, long> _keyMarks = new(StringComparer.Ordinal);
+    private readonly int _keyFlushRecords;
+    private sqlite3_stmt? _keyFlush;
+    private sqlite3_stmt? _keyMarkUpsert;
+    private sqlite3_stmt? _keyMarkRead;
+
+    private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString, int keyFlushRecords)
     {
         FilePath = filePath;
+        _keyFlushRecords = keyFlushRecords;
         _writeConnection = writeConnection;
         _readConnectionString = readConnectionString;
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "warden-lineage-writer" };
@@ -108,7 +127,7 @@ public sealed class SqliteLineageLog : ILineageLog
 
         builder.Mode = SqliteOpenMode.ReadWrite;
         builder.Pooling = true;
-        return new SqliteLineageLog(path, connection, builder.ConnectionString);
+        return new SqliteLineageLog(path, connection, builder.ConnectionString, Math.Max(1, options.KeyFlushRecords));
     }
 
     /// <inheritdoc />
@@ -265,7 +284,12 @@ public sealed class SqliteLineageLog : ILineageLog
     }
 
     /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
+
+    // lineage_keys.field: which column a key entry copies.
+    private const int KeySession = 1;
+    private const int KeyAgent = 2;
+    private const int KeyResource = 3;
 
     // Decisions at or above this value (deny, approval required) are in the decision index; allow and none are not.
     // INVARIANT: the literal appears verbatim in the index's WHERE and in every query that filters by such a decision,
@@ -285,10 +309,18 @@ public sealed class SqliteLineageLog : ILineageLog
             record   BLOB    NOT NULL,
             PRIMARY KEY (tenant, seq)
         );
-        CREATE INDEX IF NOT EXISTS lineage_by_session  ON lineage_records (tenant, session, seq)  WHERE session IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS lineage_by_agent    ON lineage_records (tenant, agent, seq)    WHERE agent IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS lineage_by_resource ON lineage_records (tenant, resource, seq) WHERE resource IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lineage_by_time     ON lineage_records (tenant, ts);
+        CREATE TABLE IF NOT EXISTS lineage_keys (
+            tenant TEXT    NOT NULL,
+            field  INTEGER NOT NULL,
+            value  TEXT    NOT NULL,
+            seq    INTEGER NOT NULL,
+            PRIMARY KEY (tenant, field, value, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS lineage_key_marks (
+            tenant TEXT    NOT NULL PRIMARY KEY,
+            seq    INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS lineage_heads (
             tenant TEXT    NOT NULL PRIMARY KEY,
             seq    INTEGER NOT NULL,
@@ -298,14 +330,36 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '2');
+        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '3');
         """;
 
-    // Version 1 → 2: the full decision index becomes a partial one. Idempotent.
-    private const string MigrateToVersion2 = $"""
+    // The decision index of version 2 and later (a new file gets it here too). Idempotent.
+    private const string DenialIndex = $"""
         DROP INDEX IF EXISTS lineage_by_decision;
         CREATE INDEX IF NOT EXISTS lineage_by_denial ON lineage_records (tenant, decision, seq) WHERE {IndexedDecisions};
-        UPDATE lineage_meta SET value = '2' WHERE key = 'schema';
+        """;
+
+    // The key entries of records (mark, upTo] of one tenant, sorted so they go into lineage_keys in key order.
+    // OR IGNORE: entries are derived data, so writing one twice (a mark behind what is stored) is harmless.
+    private const string KeyEntriesSelect = """
+        SELECT tenant, 1, session, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND session IS NOT NULL
+        UNION ALL SELECT tenant, 2, agent, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND agent IS NOT NULL
+        UNION ALL SELECT tenant, 3, resource, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND resource IS NOT NULL
+        ORDER BY 1, 2, 3, 4
+        """;
+
+    // Version 2 → 3: the session, agent and resource indexes become key entries written in bulk.
+    private const string MigrateToVersion3 = """
+        INSERT OR IGNORE INTO lineage_keys (tenant, field, value, seq)
+            SELECT tenant, 1, session, seq FROM lineage_records WHERE session IS NOT NULL
+            UNION ALL SELECT tenant, 2, agent, seq FROM lineage_records WHERE agent IS NOT NULL
+            UNION ALL SELECT tenant, 3, resource, seq FROM lineage_records WHERE resource IS NOT NULL
+            ORDER BY 1, 2, 3, 4;
+        INSERT OR REPLACE INTO lineage_key_marks (tenant, seq) SELECT tenant, MAX(seq) FROM lineage_records GROUP BY tenant;
+        DROP INDEX IF EXISTS lineage_by_session;
+        DROP INDEX IF EXISTS lineage_by_agent;
+        DROP INDEX IF EXISTS lineage_by_resource;
+        UPDATE lineage_meta SET value = '3' WHERE key = 'schema';
         """;
 
     // Creates the schema of a new file, or brings an older file to this version, in one transaction.
@@ -331,8 +385,13 @@ public sealed class SqliteLineageLog : ILineageLog
             }
 
             // INVARIANT: every version leaves the version-2 decision index in place (a new file gets it here too).
-            command.CommandText = MigrateToVersion2;
+            command.CommandText = DenialIndex;
             command.ExecuteNonQuery();
+            if (version < 3)
+            {
+                command.CommandText = MigrateToVersion3;
+                command.ExecuteNonQuery();
+            }
         }
 
         transaction.Commit();
@@ -429,6 +488,7 @@ public sealed class SqliteLineageLog : ILineageLog
 
             var head = HeadStatement();
             Span<byte> hash = stackalloc byte[LineageHash.Length];
+            Dictionary<string, long>? movedMarks = null;
             foreach (var (tenantId, chainHead) in heads)
             {
                 chainHead.Hash.CopyTo(hash);
@@ -436,9 +496,20 @@ public sealed class SqliteLineageLog : ILineageLog
                 Check(raw.sqlite3_bind_int64(head, 2, chainHead.Sequence));
                 Check(raw.sqlite3_bind_blob(head, 3, hash));
                 Execute(head);
+
+                var mark = KeyMark(tenantId);
+                if (chainHead.Sequence - mark >= _keyFlushRecords)
+                {
+                    WriteKeyEntries(tenantId, mark, chainHead.Sequence);
+                    (movedMarks ??= new(StringComparer.Ordinal))[tenantId] = chainHead.Sequence;
+                }
             }
 
             transaction.Commit();
+            foreach (var (tenantId, mark) in movedMarks ?? [])
+            {
+                _keyMarks[tenantId] = mark;
+            }
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {
@@ -452,6 +523,47 @@ public sealed class SqliteLineageLog : ILineageLog
             DropCommands();
             throw;
         }
+    }
+
+    // The stored key mark of a tenant (0: none), read once and then kept. INVARIANT: writer thread, inside a transaction.
+    private long KeyMark(string tenantId)
+    {
+        if (_keyMarks.TryGetValue(tenantId, out var cached))
+        {
+            return cached;
+        }
+
+        var read = _keyMarkRead ??= Prepare("SELECT seq FROM lineage_key_marks WHERE tenant = ?1;");
+        BindText(read, 1, tenantId);
+        var rc = raw.sqlite3_step(read);
+        var mark = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(read, 0) : 0;
+        raw.sqlite3_reset(read);
+        if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
+        {
+            SqliteException.ThrowExceptionForRC(rc, _writeConnection.Handle);
+        }
+
+        _keyMarks[tenantId] = mark;
+        return mark;
+    }
+
+    // Writes the key entries of a tenant's records (mark, upTo] and moves its stored mark to upTo, in the caller's
+    // transaction: one sorted bulk insert, so each leaf page of lineage_keys is written once per flush, not per commit.
+    private void WriteKeyEntries(string tenantId, long mark, long upTo)
+    {
+        var flush = _keyFlush ??= Prepare("INSERT OR IGNORE INTO lineage_keys (tenant, field, value, seq) " + KeyEntriesSelect + ";");
+        BindText(flush, 1, tenantId);
+        Check(raw.sqlite3_bind_int64(flush, 2, mark));
+        Check(raw.sqlite3_bind_int64(flush, 3, upTo));
+        Execute(flush);
+
+        var upsert = _keyMarkUpsert ??= Prepare("""
+            INSERT INTO lineage_key_marks (tenant, seq) VALUES (?1, ?2)
+            ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq;
+            """);
+        BindText(upsert, 1, tenantId);
+        Check(raw.sqlite3_bind_int64(upsert, 2, upTo));
+        Execute(upsert);
     }
 
     // Runs a bound statement to completion and resets it for the next use (its bindings are all replaced before then).
@@ -545,6 +657,15 @@ public sealed class SqliteLineageLog : ILineageLog
         _inserts.Clear();
         _headUpsert?.Dispose();
         _headUpsert = null;
+        _keyFlush?.Dispose();
+        _keyFlush = null;
+        _keyMarkUpsert?.Dispose();
+        _keyMarkUpsert = null;
+        _keyMarkRead?.Dispose();
+        _keyMarkRead = null;
+
+        // Read again from the file on next use: a failed transaction may have left the cache unsure.
+        _keyMarks.Clear();
     }
 
     private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
@@ -607,53 +728,81 @@ public sealed class SqliteLineageLog : ILineageLog
 
     internal static string BuildQuerySql(LineageQuery query)
     {
-        var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
+        // The key a query by session, agent or resource is driven by (the first of those it filters on).
+        var (field, key) = query.SessionId is not null ? (KeySession, "$session")
+            : query.AgentId is not null ? (KeyAgent, "$agent")
+            : query.Resource is not null ? (KeyResource, "$resource")
+            : (0, null);
+        if (key is null)
+        {
+            var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
+            AppendConditions(sql, query, string.Empty);
+            return sql.Append(" ORDER BY seq LIMIT $limit;").ToString();
+        }
+
+        // The keyed records through lineage_keys, then the tenant's records above its key mark (at most about
+        // KeyFlushRecords) by sequence. INVARIANT: key entries exist only up to the mark, so the parts are disjoint, and
+        // one statement reads both in one snapshot (a flush between two reads could not hide or repeat a record).
+        var keyed = new StringBuilder("SELECT r.seq AS seq, r.record AS record FROM lineage_keys k ")
+            .Append("JOIN lineage_records r ON r.tenant = k.tenant AND r.seq = k.seq WHERE k.tenant = $tenant AND k.field = ")
+            .Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key).Append(" AND k.seq > $after");
+        AppendConditions(keyed, query, "r.");
+        keyed.Append(" ORDER BY k.seq LIMIT $limit");
+
+        var tail = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant ")
+            .Append("AND seq > max($after, coalesce((SELECT m.seq FROM lineage_key_marks m WHERE m.tenant = $tenant), 0))");
+        AppendConditions(tail, query, string.Empty);
+        tail.Append(" ORDER BY seq LIMIT $limit");
+
+        return $"SELECT seq, record FROM (SELECT * FROM ({keyed}) UNION ALL SELECT * FROM ({tail})) ORDER BY seq LIMIT $limit;";
+    }
+
+    // The query's filters on lineage_records' columns (prefix: the table's alias and a dot, or empty).
+    private static void AppendConditions(StringBuilder sql, LineageQuery query, string prefix)
+    {
         if (query.UpToSequence is not null)
         {
-            sql.Append(" AND seq <= $upTo");
+            sql.Append(" AND ").Append(prefix).Append("seq <= $upTo");
         }
 
         if (query.SessionId is not null)
         {
-            sql.Append(" AND session = $session");
+            sql.Append(" AND ").Append(prefix).Append("session = $session");
         }
 
         if (query.AgentId is not null)
         {
-            sql.Append(" AND agent = $agent");
+            sql.Append(" AND ").Append(prefix).Append("agent = $agent");
         }
 
         if (query.Resource is not null)
         {
-            sql.Append(" AND resource = $resource");
+            sql.Append(" AND ").Append(prefix).Append("resource = $resource");
         }
 
         if (query.Decision is { } decision)
         {
-            sql.Append(" AND decision = $decision");
+            sql.Append(" AND ").Append(prefix).Append("decision = $decision");
             if (decision >= LineageDecision.Deny)
             {
-                sql.Append(" AND ").Append(IndexedDecisions);
+                sql.Append(" AND ").Append(prefix).Append(IndexedDecisions);
             }
         }
 
         if (query.Kind is not null)
         {
-            sql.Append(" AND kind = $kind");
+            sql.Append(" AND ").Append(prefix).Append("kind = $kind");
         }
 
         if (query.From is not null)
         {
-            sql.Append(" AND ts >= $from");
+            sql.Append(" AND ").Append(prefix).Append("ts >= $from");
         }
 
         if (query.To is not null)
         {
-            sql.Append(" AND ts < $to");
+            sql.Append(" AND ").Append(prefix).Append("ts < $to");
         }
-
-        sql.Append(" ORDER BY seq LIMIT $limit;");
-        return sql.ToString();
     }
 
     private static void BindQuery(SqliteCommand command, LineageQuery query, long after)
