@@ -364,6 +364,26 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal(all.Where(r => r.Event.Resource == "Table::\"t1\"").Select(r => r.Sequence), paged);
     }
 
+    [Fact]
+    public async Task QueryAsync_KeyMarkRemoved_FindsEveryRecordOnceByScanning()
+    {
+        await using var log = Open(keyFlushRecords: 4);
+        var all = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                all.Add((await writer.AppendAsync(Events.Decision("acme", i, session: $"s-{i % 2}"))).Record!);
+            }
+        }
+
+        // Key entries are derived data: without the mark the entries are not trusted and the records are scanned.
+        await Sql(log.FilePath, "DELETE FROM lineage_key_marks;");
+
+        var got = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-0" }).ToListAsync();
+        Assert.Equal(all.Where(r => r.Event.SessionId == "s-0").Select(r => r.Sequence), got.Select(r => r.Sequence));
+    }
+
     [Theory]
     [InlineData("session")]
     [InlineData("agent")]
@@ -398,7 +418,7 @@ public sealed class SqliteLineageLogTests : IDisposable
 
         // The keyed part searches lineage_keys by its key; every access to lineage_records is a search by primary key
         // (the row of a key entry, and the tail above the mark), never a scan.
-        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND seq>?)", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND seq>? AND seq<?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step is "SCAN r" or "SCAN k" or "SCAN lineage_records" or "SCAN lineage_keys" || step.StartsWith("SCAN r ", StringComparison.Ordinal));
         Assert.Contains(plan, step => step.Contains("lineage_records USING INDEX sqlite_autoindex_lineage_records_1 (tenant=? AND seq>?)", StringComparison.Ordinal));
     }

@@ -740,17 +740,19 @@ public sealed class SqliteLineageLog : ILineageLog
             return sql.Append(" ORDER BY seq LIMIT $limit;").ToString();
         }
 
-        // The keyed records through lineage_keys, then the tenant's records above its key mark (at most about
-        // KeyFlushRecords) by sequence. INVARIANT: key entries exist only up to the mark, so the parts are disjoint, and
-        // one statement reads both in one snapshot (a flush between two reads could not hide or repeat a record).
+        // The keyed records (up to the tenant's key mark) through lineage_keys, then the records above the mark (at most
+        // about KeyFlushRecords) by sequence: disjoint by construction, even if the key tables were altered, and read in
+        // one statement, so in one snapshot (a flush between two reads could not hide or repeat a record).
+        const string Mark = "coalesce((SELECT m.seq FROM lineage_key_marks m WHERE m.tenant = $tenant), 0)";
         var keyed = new StringBuilder("SELECT r.seq AS seq, r.record AS record FROM lineage_keys k ")
             .Append("JOIN lineage_records r ON r.tenant = k.tenant AND r.seq = k.seq WHERE k.tenant = $tenant AND k.field = ")
-            .Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key).Append(" AND k.seq > $after");
+            .Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key)
+            .Append(" AND k.seq > $after AND k.seq <= ").Append(Mark);
         AppendConditions(keyed, query, "r.");
         keyed.Append(" ORDER BY k.seq LIMIT $limit");
 
-        var tail = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant ")
-            .Append("AND seq > max($after, coalesce((SELECT m.seq FROM lineage_key_marks m WHERE m.tenant = $tenant), 0))");
+        var tail = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > max($after, ")
+            .Append(Mark).Append(')');
         AppendConditions(tail, query, string.Empty);
         tail.Append(" ORDER BY seq LIMIT $limit");
 
