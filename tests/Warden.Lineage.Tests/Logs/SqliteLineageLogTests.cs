@@ -15,7 +15,8 @@ public sealed class SqliteLineageLogTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private SqliteLineageLog Open() => SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path });
+    private SqliteLineageLog Open(int keyFlushRecords = 1024) =>
+        SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, KeyFlushRecords = keyFlushRecords });
 
     [Fact]
     public async Task Open_DataDirectory_UsesItsOwnFileInWalMode()
@@ -196,6 +197,63 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), stored);
     }
 
+    [Fact]
+    public async Task AppendAsync_BatchCutIntoEveryStatementSize_StoresEachRowsOwnColumns()
+    {
+        // 87 = 64 + 16 + 4 + 1 + 1 + 1: every multi-row insert shape, bound by position. A column bound to another row's
+        // or another column's place would show here (the query tests append one record per statement).
+        await using var log = Open();
+        var records = new LineageRecord[87];
+        var previous = LineageHash.Zero;
+        for (var i = 0; i < records.Length; i++)
+        {
+            var n = i + 1;
+            var evt = Events.Decision(
+                "acme",
+                n,
+                session: $"s-{n}",
+                agent: $"agent-{n}",
+                decision: n % 3 == 0 ? LineageDecision.Deny : LineageDecision.Allow,
+                resource: $"Table::\"r{n}\"");
+            if (n % 7 == 0)
+            {
+                // A record without agent, session or resource stores NULLs there.
+                evt = evt with { Kind = LineageEventKind.PolicyPublished, AgentId = null, SessionId = null, Resource = null, Decision = LineageDecision.None };
+            }
+
+            var hash = LineageRecordSerializer.ComputeHash(n, evt, previous);
+            records[i] = new LineageRecord { Sequence = n, Event = evt, PreviousHash = previous, Hash = hash };
+            previous = hash;
+        }
+
+        await log.AppendAsync(records);
+
+        await using var connection = new SqliteConnection($"Data Source={log.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tenant, seq, ts, kind, decision, agent, session, resource, record FROM lineage_records ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync();
+        var row = 0;
+        while (await reader.ReadAsync())
+        {
+            var record = records[row++];
+            var e = record.Event;
+            Assert.Equal(e.TenantId, reader.GetString(0));
+            Assert.Equal(record.Sequence, reader.GetInt64(1));
+            Assert.Equal(e.OccurredAt.UtcTicks, reader.GetInt64(2));
+            Assert.Equal((long)e.Kind, reader.GetInt64(3));
+            Assert.Equal((long)e.Decision, reader.GetInt64(4));
+            Assert.Equal(e.AgentId, reader.IsDBNull(5) ? null : reader.GetString(5));
+            Assert.Equal(e.SessionId, reader.IsDBNull(6) ? null : reader.GetString(6));
+            Assert.Equal(e.Resource, reader.IsDBNull(7) ? null : reader.GetString(7));
+            Assert.Equal(LineageRecordSerializer.Serialize(record), (byte[])reader.GetValue(8));
+        }
+
+        Assert.Equal(records.Length, row);
+        var head = await log.ReadHeadAsync("acme");
+        Assert.Equal(new ChainHead(87, records[^1].Hash), head);
+    }
+
     private static LineageRecord[] Chain(string tenant, int count)
     {
         var records = new LineageRecord[count];
@@ -211,10 +269,13 @@ public sealed class SqliteLineageLogTests : IDisposable
         return records;
     }
 
-    [Fact]
-    public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder()
+    [Theory]
+    [InlineData(1)] // every record keyed at its own commit
+    [InlineData(7)] // keyed up to a mark, the rest above it
+    [InlineData(1024)] // nothing keyed yet: every record above the mark
+    public async Task QueryAsync_EachFilter_ReturnsExactlyTheMatchingRecordsInOrder(int keyFlushRecords)
     {
-        await using var log = Open();
+        await using var log = Open(keyFlushRecords);
         var all = new List<LineageRecord>();
         await using (var writer = new LineageWriter(log))
         {
@@ -257,6 +318,118 @@ public sealed class SqliteLineageLogTests : IDisposable
         var nextPage = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-b", Limit = 4, AfterSequence = page[^1].Sequence }).ToListAsync();
         Assert.Equal([2L, 4, 6, 8], page.Select(r => r.Sequence));
         Assert.Equal([10L, 12, 14, 16], nextPage.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task AppendAsync_KeyFlush_WritesTheKeyEntriesOfEveryRecordUpToTheMarkAndQueriesSeeBothSides()
+    {
+        await using var log = Open(keyFlushRecords: 10);
+        var all = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            for (var i = 1; i <= 25; i++)
+            {
+                var evt = Events.Decision("acme", i, session: $"s-{i % 3}", agent: $"agent-{i % 2}", resource: $"Table::\"t{i % 4}\"");
+                all.Add((await writer.AppendAsync(evt)).Record!);
+            }
+        }
+
+        // Marks move only when 10 records wait: after records 10 and 20; 21–25 are above the mark.
+        Assert.Equal("20", await ScalarAsync(log.FilePath, "SELECT seq FROM lineage_key_marks WHERE tenant = 'acme';"));
+        Assert.Equal("60", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE tenant = 'acme';"));
+        Assert.Equal("0", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE seq > 20;"));
+
+        var bySession = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-1" }).ToListAsync();
+        Assert.Equal(all.Where(r => r.Event.SessionId == "s-1").Select(r => r.Sequence), bySession.Select(r => r.Sequence));
+        var byAgentAndResource = await log.QueryAsync(new LineageQuery { TenantId = "acme", AgentId = "agent-1", Resource = "Table::\"t3\"" }).ToListAsync();
+        Assert.Equal(
+            all.Where(r => r.Event.AgentId == "agent-1" && r.Event.Resource == "Table::\"t3\"").Select(r => r.Sequence),
+            byAgentAndResource.Select(r => r.Sequence));
+
+        // Paging across the mark: each page continues after the last one, nothing repeated or skipped.
+        var paged = new List<long>();
+        var after = 0L;
+        while (true)
+        {
+            var page = await log.QueryAsync(new LineageQuery { TenantId = "acme", Resource = "Table::\"t1\"", AfterSequence = after, Limit = 2 }).ToListAsync();
+            paged.AddRange(page.Select(r => r.Sequence));
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        Assert.Equal(all.Where(r => r.Event.Resource == "Table::\"t1\"").Select(r => r.Sequence), paged);
+    }
+
+    [Fact]
+    public async Task QueryAsync_KeyMarkRemoved_FindsEveryRecordOnceByScanning()
+    {
+        await using var log = Open(keyFlushRecords: 4);
+        var all = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                all.Add((await writer.AppendAsync(Events.Decision("acme", i, session: $"s-{i % 2}"))).Record!);
+            }
+        }
+
+        // Key entries are derived data: without the mark the entries are not trusted and the records are scanned.
+        await Sql(log.FilePath, "DELETE FROM lineage_key_marks;");
+
+        var got = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-0" }).ToListAsync();
+        Assert.Equal(all.Where(r => r.Event.SessionId == "s-0").Select(r => r.Sequence), got.Select(r => r.Sequence));
+    }
+
+    [Theory]
+    [InlineData("session")]
+    [InlineData("agent")]
+    [InlineData("resource")]
+    public async Task QueryAsync_ByKey_IsPlannedOnTheKeyTableNotAScanOfTheRecords(string filter)
+    {
+        await using var log = Open();
+        var query = filter switch
+        {
+            "session" => new LineageQuery { TenantId = "acme", SessionId = "s-1" },
+            "agent" => new LineageQuery { TenantId = "acme", AgentId = "agent-1" },
+            _ => new LineageQuery { TenantId = "acme", Resource = "Table::\"t1\"" },
+        };
+        var sql = SqliteLineageLog.BuildQuerySql(query);
+
+        await using var connection = new SqliteConnection($"Data Source={log.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$tenant", "acme");
+        command.Parameters.AddWithValue("$after", 0L);
+        command.Parameters.AddWithValue("$" + filter, "x");
+        command.Parameters.AddWithValue("$limit", 100);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // The keyed part searches lineage_keys by its key; every access to lineage_records is a search by primary key
+        // (the row of a key entry, and the tail above the mark), never a scan.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND seq>? AND seq<?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step is "SCAN r" or "SCAN k" or "SCAN lineage_records" or "SCAN lineage_keys" || step.StartsWith("SCAN r ", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("lineage_records USING INDEX sqlite_autoindex_lineage_records_1 (tenant=? AND seq>?)", StringComparison.Ordinal));
+    }
+
+    private static async Task<string?> ScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Warden.Lineage.Verification;
 
 namespace Warden.Lineage.Tests.Logs;
 
-/// <summary>The lineage.db schema: version 2's partial decision index, and files written by version 1.</summary>
+/// <summary>The lineage.db schema: version 2's partial decision index, version 3's key entries, and files written by versions 1 and 2.</summary>
 public sealed class SqliteLineageSchemaTests : IDisposable
 {
     // The version-1 schema exactly as earlier builds created it (lineage.db files in the field have it).
@@ -58,11 +58,11 @@ public sealed class SqliteLineageSchemaTests : IDisposable
 
         await using (var log = Open())
         {
-            Assert.Equal("2", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+            Assert.Equal("3", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
             var indexes = Indexes();
             Assert.DoesNotContain("lineage_by_decision", indexes);
             Assert.Contains("lineage_by_denial", indexes);
-            Assert.Contains("lineage_by_session", indexes);
+            Assert.DoesNotContain("lineage_by_session", indexes);
             Assert.Contains("lineage_by_time", indexes);
 
             var denies = await log.QueryAsync(new LineageQuery { TenantId = "acme", Decision = LineageDecision.Deny }).ToListAsync();
@@ -88,15 +88,54 @@ public sealed class SqliteLineageSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Version2File_WritesKeyEntriesForEveryRecordDropsTheColumnIndexesAndQueriesFindOldAndNewRecords()
+    {
+        var written = await WriteVersion1FileAsync(40);
+        Execute("""
+            DROP INDEX lineage_by_decision;
+            CREATE INDEX lineage_by_denial ON lineage_records (tenant, decision, seq) WHERE decision >= 2;
+            UPDATE lineage_meta SET value = '2' WHERE key = 'schema';
+            """);
+
+        await using (var log = Open())
+        {
+            Assert.Equal("3", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+            var indexes = Indexes();
+            Assert.DoesNotContain("lineage_by_session", indexes);
+            Assert.DoesNotContain("lineage_by_agent", indexes);
+            Assert.DoesNotContain("lineage_by_resource", indexes);
+            Assert.Contains("lineage_by_denial", indexes);
+
+            // One entry per record for each of session, agent and resource (every test record has all three); the mark
+            // at the last record, so the migrated records are all found through the entries.
+            Assert.Equal("120", Scalar("SELECT count(*) FROM lineage_keys WHERE tenant = 'acme';"));
+            Assert.Equal("40", Scalar("SELECT seq FROM lineage_key_marks WHERE tenant = 'acme';"));
+
+            await using (var writer = new LineageWriter(log))
+            {
+                await writer.AppendAsync(Events.Decision("acme", 41, resource: "Table::\"t1\""));
+            }
+
+            var byResource = await log.QueryAsync(new LineageQuery { TenantId = "acme", Resource = "Table::\"t1\"" }).ToListAsync();
+            Assert.Equal(
+                written.Where(r => r.Event.Resource == "Table::\"t1\"").Select(r => r.Sequence).Append(41),
+                byResource.Select(r => r.Sequence));
+            var bySession = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-1" }).ToListAsync();
+            Assert.Equal(41, bySession.Count);
+            Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+        }
+    }
+
+    [Fact]
     public async Task Open_NewerSchemaVersion_RefusesToOpenAndLeavesTheFile()
     {
         await Open().DisposeAsync();
-        Execute("UPDATE lineage_meta SET value = '3' WHERE key = 'schema';");
+        Execute("UPDATE lineage_meta SET value = '4' WHERE key = 'schema';");
 
         var error = Assert.Throws<LineageFormatException>(Open);
 
-        Assert.Contains("version 3", error.Message, StringComparison.Ordinal);
-        Assert.Equal("3", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Contains("version 4", error.Message, StringComparison.Ordinal);
+        Assert.Equal("4", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
     }
 
     [Fact]

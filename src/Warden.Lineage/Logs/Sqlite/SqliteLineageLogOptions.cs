@@ -26,6 +26,13 @@ public sealed class SqliteLineageLogOptions
     /// <summary>How long a statement waits for a lock held by another connection. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many records of a tenant may wait for their session, agent and resource key entries (schema version 3):
+    /// the commit that reaches this many writes the entries of all of them at once. Queries scan at most this many
+    /// unkeyed records (plus one batch) by sequence. Default 1,024; internal so tests can make it small.
+    /// </summary>
+    internal int KeyFlushRecords { get; set; } = 1024;
+
     /// <summary>The database file this configuration names.</summary>
     /// <exception cref="ArgumentException">Neither a data folder nor a file path is set.</exception>
     public string ResolveFilePath()
