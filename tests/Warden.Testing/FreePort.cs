@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -22,7 +21,7 @@ namespace Warden.Testing;
 /// <para>
 /// Within the range, the only competitors are other tests choosing ports the same way, in this process or another one
 /// (every test assembly runs in its own process). So every port handed out is also written to a reservation file in
-/// the temporary folder, under an exclusive file lock, and no other caller is handed it for <see cref="Reservation"/>:
+/// the temporary folder, under a machine-wide named mutex, and no other caller is handed it for <see cref="Reservation"/>:
 /// long enough for a child host to start and bind it. (Seen before the reservations, 2026-12-07: a cluster test's
 /// child silo failed "address already in use" on a port another test process had chosen moments before.)
 /// </para>
@@ -39,7 +38,7 @@ public static class FreePort
     public static readonly TimeSpan Reservation = TimeSpan.FromMinutes(3);
 
     private static readonly string ReservationFile = Path.Combine(Path.GetTempPath(), "warden-test-ports.txt");
-    private static readonly string LockFile = ReservationFile + ".lock";
+    private const string MutexName = "Global\\warden-test-ports";
     private static readonly Lock InProcess = new();
 
     /// <summary>A port that was free on 127.0.0.1 a moment ago, and reserved against every other caller.</summary>
@@ -58,7 +57,7 @@ public static class FreePort
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 64);
         lock (InProcess)
         {
-            using var fileLock = AcquireFileLock();
+            using var machineLock = AcquireMachineLock();
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var reserved = ReadReservations(now);
             var ports = Choose(count, reserved.Keys.ToHashSet());
@@ -139,25 +138,33 @@ public static class FreePort
         return reserved;
     }
 
-    // An exclusive lock shared by every process on the machine: opening the lock file with FileShare.None fails while
-    // another process holds it open. Bounded: after 10 s the ports are chosen without the lock (the bind check remains).
-    private static FileStream? AcquireFileLock()
+    // A lock shared by every process on the machine: a named mutex, waited for (never polled). Bounded: after 10 s the
+    // ports are chosen without it (the bind check remains). A mutex whose holder died is taken over.
+    private static IDisposable? AcquireMachineLock()
     {
-        var waited = Stopwatch.StartNew();
-        while (true)
+        var mutex = new Mutex(initiallyOwned: false, MutexName);
+        try
         {
-            try
+            if (mutex.WaitOne(TimeSpan.FromSeconds(10)))
             {
-                return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new Held(mutex);
             }
-            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                Thread.Sleep(5);
-            }
-            catch (IOException)
-            {
-                return null;
-            }
+        }
+        catch (AbandonedMutexException)
+        {
+            return new Held(mutex);
+        }
+
+        mutex.Dispose();
+        return null;
+    }
+
+    private sealed class Held(Mutex mutex) : IDisposable
+    {
+        public void Dispose()
+        {
+            mutex.ReleaseMutex();
+            mutex.Dispose();
         }
     }
 }
