@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Lineage.Chain;
+using Warden.Lineage.Feeds;
 using Warden.Lineage.Logs;
 
 namespace Warden.Grains.Lineage;
@@ -14,7 +15,9 @@ public static class WardenLineageExtensions
     /// Adds lineage. With <see cref="LineageMode.Off"/> only decision telemetry is registered and the grains record
     /// nothing. Otherwise <paramref name="log"/> is opened once per silo (a singleton disposed after the writer, which
     /// flushes on disposal), one <see cref="LineageWriter"/> serves every tenant writer grain of the silo, and
-    /// committed records are published to <see cref="LineageStreams.Namespace"/>.
+    /// committed records go live: to <see cref="LineageStreams.Namespace"/> in a cluster, and to the silo's own
+    /// <see cref="LineageBroadcaster"/> when <see cref="WardenLineageOptions.AppendInProcess"/> (the silo is its log's only
+    /// appender, so every record of its log is committed by this writer and an in-process fan-out sees them all).
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="options">The lineage options (a context key is required unless off).</param>
@@ -38,14 +41,30 @@ public static class WardenLineageExtensions
         }
 
         silo.Services.TryAddSingleton(log);
-        silo.Services.TryAddSingleton<LineageStreamPublisher>();
+
+        // Live records. A single appender fans its commits out in process: nothing is serialized or queued when nobody
+        // watches (the Orleans stream cost ~2 µs of host CPU per streamed durable decision: publisher pump, queue,
+        // pulling agent, cache, with or without a subscriber). A cluster publishes to the tenant's stream, which every
+        // silo can read.
+        Func<IServiceProvider, ILineageCommitObserver> observer;
+        if (options.AppendInProcess)
+        {
+            silo.Services.TryAddSingleton<LineageBroadcaster>();
+            observer = sp => sp.GetRequiredService<LineageBroadcaster>();
+        }
+        else
+        {
+            silo.Services.TryAddSingleton<LineageStreamPublisher>();
+            observer = sp => sp.GetRequiredService<LineageStreamPublisher>();
+        }
+
         silo.Services.TryAddSingleton(sp => new LineageWriter(
             sp.GetRequiredService<ILineageLog>(),
             new LineageWriterOptions
             {
                 Durability = options.Durability == LineageMode.Durable ? LineageDurability.Durable : LineageDurability.Asynchronous,
             },
-            sp.GetRequiredService<LineageStreamPublisher>(),
+            observer(sp),
             sp.GetRequiredService<ILogger<LineageWriter>>()));
         silo.Services.TryAddSingleton<LineageRecorder>();
         return silo;

@@ -4,6 +4,7 @@ using OpenTelemetry.Trace;
 using Warden.Grains.Lineage;
 using Warden.Host.Services;
 using Warden.Lineage.Diagnostics;
+using Warden.Lineage.Feeds;
 using Warden.Lineage.Logs;
 using Warden.Lineage.Logs.Azure;
 using Warden.Lineage.Logs.Sqlite;
@@ -57,7 +58,12 @@ public static class LineageHosting
         builder.Services.AddSingleton(sp => new LineageStore(
             options.Durability == LineageMode.Off ? null : sp.GetRequiredService<ILineageLog>(),
             options.Durability == LineageMode.Off ? "off" : description));
-        builder.Services.AddSingleton<OrleansLiveLineageSource>();
+        // Live feeds read what the silo's writer publishes: its in-process broadcaster on an embedded node (the only
+        // appender of its log), else the tenant's Orleans stream (records committed on any silo). Lineage off: a
+        // broadcaster nothing publishes to (the Watch and SSE endpoints refuse before they read it).
+        builder.Services.AddSingleton<ILiveLineageSource>(sp => options.AppendInProcess || options.Durability == LineageMode.Off
+            ? sp.GetService<LineageBroadcaster>() ?? new LineageBroadcaster()
+            : new OrleansLiveLineageSource(sp.GetRequiredService<IClusterClient>()));
         builder.Services.AddSingleton<HttpOperatorAuthenticator>();
         builder.Services.AddHostedService<LineageStartupReport>();
         AddTelemetry(builder);

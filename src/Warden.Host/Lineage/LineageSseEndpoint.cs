@@ -14,7 +14,7 @@ internal static class LineageSseEndpoint
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
 
-    public static async Task HandleAsync(string tenant, HttpContext http, HttpOperatorAuthenticator auth, LineageStore store, OrleansLiveLineageSource live)
+    public static async Task HandleAsync(string tenant, HttpContext http, HttpOperatorAuthenticator auth, LineageStore store, ILiveLineageSource live)
     {
         var request = http.Request;
         var op = await auth.AuthenticateAsync(request).ConfigureAwait(false);

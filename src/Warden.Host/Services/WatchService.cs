@@ -10,9 +10,9 @@ namespace Warden.Host.Services;
 
 /// <summary>
 /// <c>warden.v1.Watch</c>: a tenant's (or one session's) records, history after the client's cursor and then live, with
-/// no gap and no duplicate (<see cref="LineageFeed"/> over the tenant's Orleans stream). Operators only.
+/// no gap and no duplicate (<see cref="LineageFeed"/> over the node's live source: its own commits when embedded, the tenant's Orleans stream in a cluster). Operators only.
 /// </summary>
-internal sealed class WatchService(LineageStore store, OrleansLiveLineageSource live) : P.Watch.WatchBase
+internal sealed class WatchService(LineageStore store, ILiveLineageSource live) : P.Watch.WatchBase
 {
     public override Task WatchTenant(P.WatchRequest request, IServerStreamWriter<P.LineageRecord> responseStream, ServerCallContext context) =>
         RunAsync(request, sessionRequired: false, responseStream, context);

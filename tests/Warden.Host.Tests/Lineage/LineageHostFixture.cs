@@ -32,6 +32,9 @@ public sealed class LineageHostFixture : IAsyncLifetime
 
     public string LineageFile => Path.Combine(DataPath, "lineage.db");
 
+    /// <summary>The running host's services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host is not started.");
+
     public async Task InitializeAsync()
     {
         string[] args =
