@@ -49,6 +49,7 @@ internal static class EvaluateWorkloads
         using var self = Process.GetCurrentProcess();
         var hostCpuBefore = hostCpu();
         var clientCpuBefore = self.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(true);
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < clients.Count; i++)
         {
@@ -74,6 +75,7 @@ internal static class EvaluateWorkloads
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         var clientCpu = self.TotalProcessorTime - clientCpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
         var hostCpuUsed = hostCpu() - hostCpuBefore;
         foreach (var stream in streams)
         {
@@ -90,7 +92,7 @@ internal static class EvaluateWorkloads
             errors += t.Errors;
         }
 
-        return new RunResult(mode, clients.Count, elapsed, total, allowed, denied, errors, hostCpuUsed, clientCpu);
+        return new RunResult(mode, clients.Count, elapsed, total, allowed, denied, errors, hostCpuUsed, clientCpu, allocated);
     }
 
     private static async Task<Tally> LoopAsync(Func<EvaluateRequest, Task<EvaluateResponse>> evaluate, string sessionId, CancellationToken stop)
