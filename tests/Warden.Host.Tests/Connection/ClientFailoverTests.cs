@@ -176,7 +176,14 @@ public sealed class ClientFailoverTests
         // Each attempt opened at least one connection (the HTTP stack may open another on its own).
         Assert.True(Volatile.Read(ref accepted) >= 3, $"accepted {accepted} connections");
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropping);
+        try
+        {
+            await dropping;
+        }
+        catch (OperationCanceledException)
+        {
+            // The accept loop was waiting for a connection: how it ends.
+        }
     }
 
     private static WardenOperatorClient Client(HttpMessageHandler handler, int maxAttempts = 3, TimeSpan? callTimeout = null)
