@@ -39,11 +39,13 @@ internal static class FloorWorkload
         using var self = Process.GetCurrentProcess();
         var hostCpuBefore = hostCpu();
         var clientCpuBefore = self.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(true);
         var started = Stopwatch.GetTimestamp();
         var tallies = await Task.WhenAll(clients.Select(c => Task.Run(() => LoopAsync(c, stop.Token))));
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         var clientCpu = self.TotalProcessorTime - clientCpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
         var hostCpuUsed = hostCpu() - hostCpuBefore;
 
         var total = new Latencies();
@@ -57,7 +59,7 @@ internal static class FloorWorkload
         }
 
         // "allow" counts SERVING answers, "deny" any other status.
-        return new RunResult("floor", clients.Count, elapsed, total, serving, other, errors, hostCpuUsed, clientCpu);
+        return new RunResult("floor", clients.Count, elapsed, total, serving, other, errors, hostCpuUsed, clientCpu, allocated);
     }
 
     private static async Task<(Latencies Latencies, long Serving, long Other, long Errors)> LoopAsync(Health.HealthClient client, CancellationToken stop)

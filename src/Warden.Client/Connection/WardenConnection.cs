@@ -15,6 +15,9 @@ public sealed class WardenConnection : IDisposable
         "/" + AgentRuntime.Descriptor.FullName + "/EvaluateStream",
     };
 
+    /// <summary>The <see cref="SocketsHttpHandler"/> property that turns Grpc.Net.Client's load balancing off for a channel.</summary>
+    internal const string LoadBalancingDisabled = "__GrpcLoadBalancingDisabled";
+
     private readonly TimeSpan _callTimeout;
 
     private WardenConnection(GrpcChannel channel, string? credential, int maxAttempts, TimeSpan callTimeout)
@@ -65,7 +68,7 @@ public sealed class WardenConnection : IDisposable
 
         var channelOptions = new GrpcChannelOptions
         {
-            HttpHandler = new CoalescingWriteHandler(options.HttpHandler ?? CreateHandler(), CoalescedStreams),
+            HttpHandler = new CoalescingWriteHandler(options.HttpHandler ?? CreateHandler(balanced: options.Endpoints.Count > 1), CoalescedStreams),
             ServiceConfig = serviceConfig,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         };
@@ -109,12 +112,37 @@ public sealed class WardenConnection : IDisposable
             .Where(method => method.IsClientStreaming || method.IsServerStreaming)
             .Select(method => new MethodName { Service = method.Service.FullName, Method = method.Name });
 
-    private static SocketsHttpHandler CreateHandler() => new()
+    /// <summary>The HTTP handler of a connection without one of its own.</summary>
+    /// <param name="balanced">
+    /// True when the channel balances over several gateways: Grpc.Net.Client's load balancing (subchannels that own
+    /// their sockets, pick_first) then moves calls to the next gateway. With one gateway it is turned off: the channel
+    /// then leaves connections to this handler instead of handing it sockets wrapped in a stream of its own (an async
+    /// layer on every socket read and write), and there is nothing to balance. A call that fails to connect fails
+    /// UNAVAILABLE before any answer either way, which is what failover retries.
+    /// </param>
+    internal static SocketsHttpHandler CreateHandler(bool balanced)
     {
-        // Several HTTP/2 connections once one is saturated with streams: high-rate agents need them.
-        EnableMultipleHttp2Connections = true,
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-    };
+        var handler = new SocketsHttpHandler
+        {
+            // Several HTTP/2 connections once one is saturated with streams: high-rate agents need them.
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+
+            // gRPC has neither redirects nor cookies: without them every call skips the redirect handler's async layer
+            // and the cookie container's lookup. A 3xx from something in front of a gateway now fails the call (an
+            // error, so a deny to the agent) instead of being followed elsewhere.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
+        if (!balanced)
+        {
+            // The handler property Grpc.Net.Client reads when a channel is created (grpc-dotnet issue 2312): the
+            // channel then sends through this handler directly.
+            handler.Properties[LoadBalancingDisabled] = true;
+        }
+
+        return handler;
+    }
 }

@@ -125,6 +125,67 @@ public sealed class ClientFailoverTests
         await Assert.ThrowsAsync<ArgumentException>(() => session.EvaluateAsync(new EvaluateRequest { SessionId = "s-2", Action = "db.query" }));
     }
 
+    [Fact]
+    public void DefaultHandler_OneGateway_NoLoadBalancingLayerNoRedirectsNoCookies()
+    {
+        var handler = WardenConnection.CreateHandler(balanced: false);
+
+        Assert.Equal(true, handler.Properties[WardenConnection.LoadBalancingDisabled]);
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.False(handler.UseCookies);
+        Assert.True(handler.EnableMultipleHttp2Connections);
+    }
+
+    [Fact]
+    public void DefaultHandler_SeveralGateways_KeepsLoadBalancing()
+    {
+        var handler = WardenConnection.CreateHandler(balanced: true);
+
+        Assert.False(handler.Properties.ContainsKey(WardenConnection.LoadBalancingDisabled));
+        Assert.Null(handler.ConnectCallback);
+    }
+
+    [Fact]
+    public async Task Unary_OneRealGatewayDroppingEveryConnection_AttemptedAgainThenUnavailable()
+    {
+        // A real socket and the default handler (one gateway: no load-balancing layer): the gateway accepts each
+        // connection and closes it unanswered, so every attempt fails before any answer and is made again.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var dropping = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var socket = await listener.AcceptSocketAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+                socket.Close(0);
+            }
+        });
+        var options = new WardenClientOptions { Credential = Credential, MaxAttempts = 3 };
+        options.Endpoints.Add(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"));
+
+        await using (var client = WardenOperatorClient.Create(options))
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => client.GetTenantAsync("acme"));
+
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        }
+
+        // Each attempt opened at least one connection (the HTTP stack may open another on its own).
+        Assert.True(Volatile.Read(ref accepted) >= 3, $"accepted {accepted} connections");
+        await stop.CancelAsync();
+        try
+        {
+            await dropping;
+        }
+        catch (OperationCanceledException)
+        {
+            // The accept loop was waiting for a connection: how it ends.
+        }
+    }
+
     private static WardenOperatorClient Client(HttpMessageHandler handler, int maxAttempts = 3, TimeSpan? callTimeout = null)
     {
         var options = new WardenClientOptions
