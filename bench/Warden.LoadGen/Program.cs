@@ -96,7 +96,14 @@ static async Task<int> RunAsync(LoadOptions options, string? storage, string? li
                     case "floor":
                         foreach (var agents in options.Agents.Prepend(1).Distinct())
                         {
-                            Console.WriteLine(await FloorWorkload.RunAsync(target, agents, options, hostCpu));
+                            Console.WriteLine(await FloorWorkload.HealthAsync(target, agents, options, hostCpu));
+                        }
+
+                        break;
+                    case "grain":
+                        foreach (var agents in options.Agents.Prepend(1).Distinct())
+                        {
+                            Console.WriteLine(await FloorWorkload.GrainAsync(target, operatorKey, setup.TenantId, agents, options, hostCpu));
                         }
 
                         break;

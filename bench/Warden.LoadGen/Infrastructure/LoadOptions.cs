@@ -35,7 +35,7 @@ internal sealed record LoadOptions
 
     public const string Usage = """
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
-                              [--modes single,unary,stream,floor,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
+                              [--modes single,unary,stream,floor,grain,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
                               [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
                               [--lineage durable,async,off] [--host-env NAME=VALUE]...
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
@@ -44,7 +44,9 @@ internal sealed record LoadOptions
                               evaluate stream each with --stream-depth in flight; sessions: open --sessions sessions
                               and report the host's working set (needs --start-host); floor: 1 and N callers
                               making the host's gRPC health check (no grain, no policy): the machine's floor for a
-                              unary call, to read the Evaluate rows against
+                              unary call, to read the Evaluate rows against; grain: 1 and N callers making the
+                              operator's GetTenant (credential check + one read-only tenant grain call): the floor of
+                              any grain-backed gRPC call
           --storage           with --start-host: memory, embedded (default; SQLite in the host's data folder) or
                               azure (starts tools/node's Azurite); a list runs each in turn, side by side
           --lineage           start one child host per listed lineage durability (Warden:Lineage:Durability) and run

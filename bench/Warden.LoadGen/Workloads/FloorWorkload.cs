@@ -3,26 +3,52 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Warden.LoadGen.Infrastructure;
+using Warden.Protocol.V1;
 
 namespace Warden.LoadGen.Workloads;
 
 /// <summary>
-/// The floor under every Evaluate figure: N callers making the host's standard gRPC health check (a unary call that
-/// reaches the host's HTTP/2 server and gRPC pipeline and answers from the silo's membership status, no grain call,
-/// no policy, no storage) over one plain Grpc.Net.Client channel each, for the same warm-up and duration as the other
-/// modes. What a decision costs beyond this row is Warden's own work; what this row costs is the machine's and the
-/// gRPC stack's.
+/// The floors under every Evaluate figure, each with N callers over one plain Grpc.Net.Client channel per caller, for
+/// the same warm-up and duration as the other modes:
+/// <list type="bullet">
+/// <item><c>floor</c>: the host's standard gRPC health check, a unary call that reaches the host's HTTP/2 server and
+/// gRPC pipeline and answers from the silo's membership status (no authentication, no grain call, no policy, no
+/// storage): the machine's and the gRPC stack's own cost.</item>
+/// <item><c>grain</c>: the operator's <c>GetTenant</c>, a plain grain-backed call (the operator credential checked by
+/// the host, one read-only call to the tenant grain, the answer mapped back): what any Orleans-backed gRPC API pays
+/// before doing its own work.</item>
+/// </list>
+/// What a decision costs beyond these rows is Warden's own work: the session, both gates and the state write.
 /// </summary>
 internal static class FloorWorkload
 {
-    public static async Task<RunResult> RunAsync(Uri target, int callers, LoadOptions options, Func<TimeSpan?> hostCpu)
+    /// <summary>N callers making the gRPC health check; "allow" counts SERVING answers, "deny" any other status.</summary>
+    public static Task<RunResult> HealthAsync(Uri target, int callers, LoadOptions options, Func<TimeSpan?> hostCpu) =>
+        RunAsync("floor", target, callers, options, hostCpu, channel =>
+        {
+            var client = new Health.HealthClient(channel);
+            var request = new HealthCheckRequest();
+            return async () => (await client.CheckAsync(request).ConfigureAwait(false)).Status == HealthCheckResponse.Types.ServingStatus.Serving;
+        });
+
+    /// <summary>N callers reading the load tenant through the operator API; "allow" counts answers for that tenant.</summary>
+    public static Task<RunResult> GrainAsync(Uri target, string operatorKey, string tenantId, int callers, LoadOptions options, Func<TimeSpan?> hostCpu) =>
+        RunAsync("grain", target, callers, options, hostCpu, channel =>
+        {
+            var client = new Operator.OperatorClient(channel);
+            var request = new GetTenantRequest { TenantId = tenantId };
+            var headers = new Metadata { { "authorization", "Bearer " + operatorKey } };
+            return async () => (await client.GetTenantAsync(request, headers).ConfigureAwait(false)).TenantId == tenantId;
+        });
+
+    private static async Task<RunResult> RunAsync(string mode, Uri target, int callers, LoadOptions options, Func<TimeSpan?> hostCpu, Func<GrpcChannel, Func<Task<bool>>> caller)
     {
         var channels = Enumerable.Range(0, callers).Select(_ => GrpcChannel.ForAddress(target)).ToList();
         try
         {
-            var clients = channels.Select(c => new Health.HealthClient(c)).ToList();
-            await DriveAsync(clients, options.Warmup, hostCpu);
-            return await DriveAsync(clients, options.Duration, hostCpu);
+            var calls = channels.Select(caller).ToList();
+            await DriveAsync(mode, calls, options.Warmup, hostCpu);
+            return await DriveAsync(mode, calls, options.Duration, hostCpu);
         }
         finally
         {
@@ -33,15 +59,17 @@ internal static class FloorWorkload
         }
     }
 
-    private static async Task<RunResult> DriveAsync(List<Health.HealthClient> clients, TimeSpan duration, Func<TimeSpan?> hostCpu)
+    private static async Task<RunResult> DriveAsync(string mode, List<Func<Task<bool>>> calls, TimeSpan duration, Func<TimeSpan?> hostCpu)
     {
         using var stop = new CancellationTokenSource(duration);
         using var self = Process.GetCurrentProcess();
         var hostCpuBefore = hostCpu();
+        // Each caller's histogram is made before the interval: its zeroing is not the client's cost per call.
+        var histograms = calls.Select(_ => new Latencies()).ToList();
         var clientCpuBefore = self.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(true);
         var started = Stopwatch.GetTimestamp();
-        var tallies = await Task.WhenAll(clients.Select(c => Task.Run(() => LoopAsync(c, stop.Token))));
+        var tallies = await Task.WhenAll(calls.Select((c, i) => Task.Run(() => LoopAsync(c, histograms[i], stop.Token))));
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         var clientCpu = self.TotalProcessorTime - clientCpuBefore;
@@ -49,34 +77,31 @@ internal static class FloorWorkload
         var hostCpuUsed = hostCpu() - hostCpuBefore;
 
         var total = new Latencies();
-        long serving = 0, other = 0, errors = 0;
-        foreach (var (latencies, s, o, e) in tallies)
+        long expected = 0, other = 0, errors = 0;
+        foreach (var (latencies, e, o, x) in tallies)
         {
             total.Add(latencies);
-            serving += s;
+            expected += e;
             other += o;
-            errors += e;
+            errors += x;
         }
 
-        // "allow" counts SERVING answers, "deny" any other status.
-        return new RunResult("floor", clients.Count, elapsed, total, serving, other, errors, hostCpuUsed, clientCpu, allocated);
+        return new RunResult(mode, calls.Count, elapsed, total, expected, other, errors, hostCpuUsed, clientCpu, allocated);
     }
 
-    private static async Task<(Latencies Latencies, long Serving, long Other, long Errors)> LoopAsync(Health.HealthClient client, CancellationToken stop)
+    private static async Task<(Latencies Latencies, long Expected, long Other, long Errors)> LoopAsync(Func<Task<bool>> call, Latencies latencies, CancellationToken stop)
     {
-        var latencies = new Latencies();
-        long serving = 0, other = 0, errors = 0;
-        var request = new HealthCheckRequest();
+        long expected = 0, other = 0, errors = 0;
         while (!stop.IsCancellationRequested)
         {
             var start = Stopwatch.GetTimestamp();
             try
             {
-                var response = await client.CheckAsync(request).ConfigureAwait(false);
+                var answered = await call().ConfigureAwait(false);
                 latencies.Record(start);
-                if (response.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                if (answered)
                 {
-                    serving++;
+                    expected++;
                 }
                 else
                 {
@@ -89,6 +114,6 @@ internal static class FloorWorkload
             }
         }
 
-        return (latencies, serving, other, errors);
+        return (latencies, expected, other, errors);
     }
 }
