@@ -198,7 +198,7 @@ internal sealed partial class SessionGrain(
         return new SessionOpened(SessionId, start.OpenedAt, start.ExpiresAt, issued.Issued, issued.Refused, issued.Pending, _policy?.Version ?? 0);
     }
 
-    public async Task<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request)
+    public async ValueTask<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request)
     {
         if (Access(caller, agent: true, @operator: false) is { } denied)
         {
