@@ -44,6 +44,8 @@ public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
     private readonly Serializer<SessionStateStatics> _statics;
 
     // Keyed by the intent object (one per opened session, reference identity), so sessions never share an entry.
+    // INVARIANT: the statics' types are immutable throughout (records of strings, enums and ImmutableArrays), so bytes
+    // encoded from the very same objects are still their encoding; any change to them is a new object.
     private readonly ConditionalWeakTable<Intent, EncodedStatics> _encoded = [];
 
     /// <summary>Wraps <paramref name="inner"/>, which serializes every other state type.</summary>
