@@ -26,6 +26,8 @@ public static class Program
         builder.Configuration.AddCommandLine(args, CommandLineSwitches.Mappings);
         configure?.Invoke(builder);
 
+        // First, before anything makes a socket: the runtime reads its inline-completions switch once.
+        builder.AddWardenInlineIo();
         builder.AddWardenEndpoints();
         builder.AddWardenSilo();
         builder.Services.AddWardenStateSerializer();

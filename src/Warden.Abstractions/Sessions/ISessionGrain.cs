@@ -20,7 +20,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// </summary>
     /// <param name="caller">The agent (must be the session's agent).</param>
     /// <param name="request">The action.</param>
-    Task<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request);
+    /// <returns>
+    /// A <see cref="ValueTask{TResult}"/>: the unary decision path awaits it once, and an answer the grain completes
+    /// on its turn (the usual case) then allocates no task on either side of the call.
+    /// </returns>
+    ValueTask<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request);
 
     /// <summary>
     /// Decides several actions in order, as if evaluated one by one (each sees the history of those before it), with

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warden.Grains.Events;
 using Warden.Grains.Options;
+using Warden.Grains.Persistence;
 using Warden.Grains.Policy;
 using Warden.Grains.Revocation;
 
@@ -55,6 +56,7 @@ public static class WardenGrainsExtensions
         services.TryAddSingleton<AcknowledgedRevocationFanOut>();
         services.TryAddSingleton<IRevocationFanOut>(sp => sp.GetRequiredService<AcknowledgedRevocationFanOut>());
         services.AddGrainService<RevocationTableService>();
+        services.TryAddSingleton<IAttributeToFactoryMapper<DirectPersistentStateAttribute>, DirectPersistentStateMapper>();
         return services;
     }
 

@@ -11,6 +11,7 @@ using Warden.Grains.Events;
 using Warden.Grains.Hosting;
 using Warden.Grains.Lineage;
 using Warden.Grains.Options;
+using Warden.Grains.Persistence;
 using Warden.Grains.Policy;
 using Warden.Grains.Revocation;
 using Warden.Grains.Scopes;
@@ -29,7 +30,7 @@ namespace Warden.Grains.Sessions;
 /// </summary>
 [GrainType(GrainTypes.Session)]
 internal sealed partial class SessionGrain(
-    [PersistentState(GrainTypes.StateNames.Session, WardenStreams.ProviderName)] IPersistentState<SessionState> state,
+    [DirectPersistentState(GrainTypes.StateNames.Session, WardenStreams.ProviderName)] IPersistentState<SessionState> state,
     TimeProvider clock,
     PolicyCache policies,
     IOptions<SessionOptions> options,
@@ -197,7 +198,7 @@ internal sealed partial class SessionGrain(
         return new SessionOpened(SessionId, start.OpenedAt, start.ExpiresAt, issued.Issued, issued.Refused, issued.Pending, _policy?.Version ?? 0);
     }
 
-    public async Task<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request)
+    public async ValueTask<Outcome<Decision>> EvaluateAsync(Caller caller, EvaluationRequest request)
     {
         if (Access(caller, agent: true, @operator: false) is { } denied)
         {

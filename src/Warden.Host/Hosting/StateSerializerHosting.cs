@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Serialization;
 using Orleans.Storage;
+using Warden.Grains.Sessions;
 
 namespace Warden.Host.Hosting;
 
@@ -9,7 +11,8 @@ namespace Warden.Host.Hosting;
 /// its state before every answer, and with JSON that serialization cost more than both gates together: 15 % of the
 /// host's CPU under load, and 74.5 KB allocated per decision against 25.4 KB (<c>SessionDecisionBenchmarks</c>,
 /// <c>docs/benchmarks.md</c>). Every storage provider that takes the silo's <see cref="IGrainStorageSerializer"/>
-/// (memory, the embedded store, Azure) uses it.
+/// (memory, the embedded store, Azure) uses it. Session state has its own encoding on top
+/// (<see cref="SessionStateStorageSerializer"/>: the parts a decision does not change are encoded once and reused).
 /// </summary>
 public static class StateSerializerHosting
 {
@@ -19,7 +22,9 @@ public static class StateSerializerHosting
     {
         ArgumentNullException.ThrowIfNull(services);
         services.RemoveAll<IGrainStorageSerializer>();
-        services.AddSingleton<IGrainStorageSerializer>(sp => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
+        services.AddSingleton<IGrainStorageSerializer>(sp => new SessionStateStorageSerializer(
+            ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp),
+            sp.GetRequiredService<Serializer>()));
         return services;
     }
 }

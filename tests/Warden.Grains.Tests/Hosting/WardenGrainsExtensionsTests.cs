@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Grains.Hosting;
 using Warden.Grains.Options;
+using Warden.Grains.Persistence;
 using Warden.Grains.Policy;
 
 namespace Warden.Grains.Tests.Hosting;
@@ -25,6 +26,17 @@ public sealed class WardenGrainsExtensionsTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.DefaultTtl);
         Assert.Equal(TimeSpan.FromMinutes(30), options.MaxTtl);
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public void AddWardenGrains_RegistersTheDirectPersistentStateMapper()
+    {
+        var services = new ServiceCollection();
+
+        services.AddWardenGrains();
+
+        // Without it a grain with a [DirectPersistentState] parameter cannot be activated.
+        Assert.IsType<DirectPersistentStateMapper>(services.BuildServiceProvider().GetRequiredService<IAttributeToFactoryMapper<DirectPersistentStateAttribute>>());
     }
 
     [Fact]
