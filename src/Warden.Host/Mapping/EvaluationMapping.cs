@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Collections.Immutable;
-using System.Text;
-using System.Text.Json;
 using Google.Protobuf;
 using Warden.Host.Validation;
 using Warden.Sessions;
@@ -14,7 +11,6 @@ namespace Warden.Host.Mapping;
 internal static class EvaluationMapping
 {
     private static readonly JsonFormatter Json = JsonFormatter.Default;
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     /// <summary>
     /// Converts and checks one request. Violations are added to <paramref name="check"/> with <paramref name="prefix"/>;
@@ -43,7 +39,7 @@ internal static class EvaluationMapping
                 break;
             case P.EvaluateRequest.ArgumentsOneofCase.InputJson:
                 input = request.InputJson;
-                if (input.Length <= WardenLimits.MaxInputJsonLength && !IsJsonObject(input))
+                if (input.Length <= WardenLimits.MaxInputJsonLength && !JsonShape.IsObject(input))
                 {
                     check.Add(prefix + "input_json", "must be a JSON object");
                 }
@@ -71,35 +67,5 @@ internal static class EvaluationMapping
         }
 
         return domain;
-    }
-
-    /// <summary>
-    /// True when <paramref name="json"/> is exactly one well-formed JSON object (depth at most 64). A forward-only
-    /// read of pooled UTF-8: no document is built, the grains parse the input themselves.
-    /// </summary>
-    internal static bool IsJsonObject(string json)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(json, buffer);
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), ReaderOptions);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            // Skip reads to the object's end (every token checked); anything but whitespace after it is an error.
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

@@ -1,4 +1,4 @@
-using Warden.Host.Mapping;
+using Warden.Validation;
 
 namespace Warden.Host.Tests.Validation;
 
@@ -9,7 +9,7 @@ public sealed class JsonObjectCheckTests
     [InlineData("{}")]
     [InlineData("  {\"sql\":\"select 1\",\"rows\":100}  ")]
     [InlineData("{\"a\":{\"b\":[1,2,{\"c\":null}]},\"d\":\"\\u00e9\"}")]
-    public void IsJsonObject_OneWellFormedObject_True(string json) => Assert.True(EvaluationMapping.IsJsonObject(json));
+    public void IsJsonObject_OneWellFormedObject_True(string json) => Assert.True(JsonShape.IsObject(json));
 
     [Theory]
     [InlineData("")]
@@ -23,13 +23,13 @@ public sealed class JsonObjectCheckTests
     [InlineData("{\"a\":1}{\"b\":2}")]
     [InlineData("{a:1}")]
     [InlineData("{\"a\":1,}")]
-    public void IsJsonObject_AnythingElse_False(string json) => Assert.False(EvaluationMapping.IsJsonObject(json));
+    public void IsJsonObject_AnythingElse_False(string json) => Assert.False(JsonShape.IsObject(json));
 
     [Fact]
     public void IsJsonObject_DeeperThan64_False()
     {
-        Assert.True(EvaluationMapping.IsJsonObject(Nested(64)));
-        Assert.False(EvaluationMapping.IsJsonObject(Nested(65)));
+        Assert.True(JsonShape.IsObject(Nested(64)));
+        Assert.False(JsonShape.IsObject(Nested(65)));
     }
 
     private static string Nested(int depth) => string.Concat(Enumerable.Repeat("{\"a\":", depth - 1)) + "{}" + new string('}', depth - 1);
