@@ -17,61 +17,112 @@ internal static class ValueConformance
 
     /// <summary>Checks <paramref name="value"/> against <paramref name="type"/>, adding a reason per problem found.</summary>
     /// <returns>True when the value conforms.</returns>
-    public static bool Check(Schema schema, CedarValue value, CedarType type, string path, List<string> problems) =>
-        Check(schema, value, type, path, problems, 0);
+    public static bool Check(Schema schema, CedarValue value, CedarType type, string path, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return Walk(schema, value, type, path, problems, 0);
+    }
+
+    /// <summary>Checks a record against a record type: required attributes present, no undeclared ones unless open.</summary>
+    public static bool CheckRecord(Schema schema, CedarRecord value, RecordType type, string path, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return WalkRecord(schema, value, type, path, problems, 0);
+    }
 
     /// <summary>Checks that every entity reference inside <paramref name="value"/> of an enumerated type uses a listed id.</summary>
-    public static bool CheckEnumReferences(Schema schema, CedarValue value, string path, List<string> problems, int depth = 0)
+    public static bool CheckEnumReferences(Schema schema, CedarValue value, string path, List<string> problems)
     {
-        if (depth > MaxDepth)
-        {
-            problems.Add($"{path}: value nests deeper than {MaxDepth} levels");
-            return false;
-        }
-
-        switch (value.Kind)
-        {
-            case CedarValueKind.Entity:
-                return CheckEnumId(schema, value.AsEntity(), path, problems);
-            case CedarValueKind.Set:
-                var ok = true;
-                foreach (var item in value.AsSet().Items)
-                {
-                    ok &= CheckEnumReferences(schema, item, path, problems, depth + 1);
-                }
-
-                return ok;
-            case CedarValueKind.Record:
-                var record = value.AsRecord();
-                var all = true;
-                for (var i = 0; i < record.Count; i++)
-                {
-                    all &= CheckEnumReferences(schema, record.Values[i], $"{path}.{record.Keys[i]}", problems, depth + 1);
-                }
-
-                return all;
-            default:
-                return true;
-        }
+        ArgumentNullException.ThrowIfNull(problems);
+        return WalkEnumReferences(schema, value, path, problems, 0);
     }
 
     /// <summary>True when <paramref name="uid"/> is not of an enumerated type, or uses one of its ids.</summary>
     public static bool CheckEnumId(Schema schema, EntityUid uid, string path, List<string> problems)
     {
-        if (schema.GetEntityType(uid.Type) is { EnumIds: { } ids } && !ids.Contains(uid.Id))
-        {
-            problems.Add($"{path}: `{uid}` is not one of the ids the enumerated type `{uid.Type}` allows");
-            return false;
-        }
-
-        return true;
+        ArgumentNullException.ThrowIfNull(problems);
+        return EnumIdListed(schema, uid, path, problems);
     }
 
-    private static bool Check(Schema schema, CedarValue value, CedarType type, string path, List<string> problems, int depth)
+    /// <summary>
+    /// Whether <paramref name="value"/> conforms to <paramref name="type"/> and references only listed ids of
+    /// enumerated types: exactly when <see cref="CheckEnumReferences"/> and <see cref="CheckRecord"/> find no problem
+    /// (the same walk, run without a problem list: it stops at the first problem and builds no path or message). The
+    /// per-request check; the reasons are built only for a value that fails it.
+    /// </summary>
+    public static bool RecordConforms(Schema schema, CedarRecord value, RecordType type) =>
+        (!schema.HasEnumeratedTypes || WalkEnumReferences(schema, CedarValue.FromRecord(value), string.Empty, null, 0))
+        && WalkRecord(schema, value, type, string.Empty, null, 0);
+
+    // One walk serves both checks. With a problem list it records every problem, with its path, and goes on; without
+    // one (problems is null) it returns false at the first problem and never builds a path: callers pass the path
+    // through unchanged and use Child/Item only under `problems is not null`.
+    private static bool WalkEnumReferences(Schema schema, CedarValue value, string path, List<string>? problems, int depth)
     {
         if (depth > MaxDepth)
         {
-            problems.Add($"{path}: value nests deeper than {MaxDepth} levels");
+            problems?.Add($"{path}: value nests deeper than {MaxDepth} levels");
+            return false;
+        }
+
+        var ok = true;
+        switch (value.Kind)
+        {
+            case CedarValueKind.Entity:
+                return EnumIdListed(schema, value.AsEntity(), path, problems);
+            case CedarValueKind.Set:
+                foreach (var item in value.AsSet().Items)
+                {
+                    if (!WalkEnumReferences(schema, item, path, problems, depth + 1))
+                    {
+                        if (problems is null)
+                        {
+                            return false;
+                        }
+
+                        ok = false;
+                    }
+                }
+
+                return ok;
+            case CedarValueKind.Record:
+                var record = value.AsRecord();
+                for (var i = 0; i < record.Count; i++)
+                {
+                    var child = problems is null ? path : $"{path}.{record.Keys[i]}";
+                    if (!WalkEnumReferences(schema, record.Values[i], child, problems, depth + 1))
+                    {
+                        if (problems is null)
+                        {
+                            return false;
+                        }
+
+                        ok = false;
+                    }
+                }
+
+                return ok;
+            default:
+                return true;
+        }
+    }
+
+    private static bool EnumIdListed(Schema schema, EntityUid uid, string path, List<string>? problems)
+    {
+        if (!schema.HasEnumeratedTypes || schema.GetEntityType(uid.Type) is not { EnumIds: { } ids } || ids.Contains(uid.Id))
+        {
+            return true;
+        }
+
+        problems?.Add($"{path}: `{uid}` is not one of the ids the enumerated type `{uid.Type}` allows");
+        return false;
+    }
+
+    private static bool Walk(Schema schema, CedarValue value, CedarType type, string path, List<string>? problems, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            problems?.Add($"{path}: value nests deeper than {MaxDepth} levels");
             return false;
         }
 
@@ -87,172 +138,85 @@ internal static class ValueConformance
                 var uid = value.AsEntity();
                 if (uid.Type != entity.Name)
                 {
-                    problems.Add($"{path}: expected an entity of type `{entity.Name}`, found `{uid}`");
+                    problems?.Add($"{path}: expected an entity of type `{entity.Name}`, found `{uid}`");
                     return false;
                 }
 
-                return CheckEnumId(schema, uid, path, problems);
+                return EnumIdListed(schema, uid, path, problems);
             case SetType set when value.Kind == CedarValueKind.Set:
                 var ok = true;
+                var element = problems is null ? path : $"{path}[]";
                 foreach (var item in value.AsSet().Items)
                 {
-                    ok &= Check(schema, item, set.Element, $"{path}[]", problems, depth + 1);
+                    if (!Walk(schema, item, set.Element, element, problems, depth + 1))
+                    {
+                        if (problems is null)
+                        {
+                            return false;
+                        }
+
+                        ok = false;
+                    }
                 }
 
                 return ok;
             case RecordType record when value.Kind == CedarValueKind.Record:
-                return CheckRecord(schema, value.AsRecord(), record, path, problems, depth);
+                return WalkRecord(schema, value.AsRecord(), record, path, problems, depth);
             default:
-                problems.Add($"{path}: expected {Describe(type)}, found {CedarValue.KindName(value.Kind)}");
+                problems?.Add($"{path}: expected {Describe(type)}, found {CedarValue.KindName(value.Kind)}");
                 return false;
         }
     }
 
-    /// <summary>Checks a record against a record type: required attributes present, no undeclared ones unless open.</summary>
-    public static bool CheckRecord(Schema schema, CedarRecord value, RecordType type, string path, List<string> problems) =>
-        CheckRecord(schema, value, type, path, problems, 0);
-
-    private static bool CheckRecord(Schema schema, CedarRecord value, RecordType type, string path, List<string> problems, int depth)
+    private static bool WalkRecord(Schema schema, CedarRecord value, RecordType type, string path, List<string>? problems, int depth)
     {
         var ok = true;
-        foreach (var (name, attribute) in type.Attributes)
-        {
-            if (attribute.Required && !value.ContainsKey(name))
-            {
-                problems.Add($"{Join(path, name)}: required attribute is missing");
-                ok = false;
-            }
-        }
-
-        for (var i = 0; i < value.Count; i++)
-        {
-            var name = value.Keys[i];
-            if (type.Attributes.TryGetValue(name, out var attribute))
-            {
-                ok &= Check(schema, value.Values[i], attribute.Type, Join(path, name), problems, depth + 1);
-            }
-            else if (!type.AdditionalAttributes)
-            {
-                problems.Add($"{Join(path, name)}: attribute is not declared");
-                ok = false;
-            }
-        }
-
-        return ok;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="value"/> conforms to <paramref name="type"/> and references only listed ids of
-    /// enumerated types: exactly when <see cref="CheckEnumReferences"/> and <see cref="CheckRecord(Schema, CedarRecord, RecordType, string, List{string})"/>
-    /// find no problem, without building a path or a message (the per-request check; the reasons are built only for a
-    /// value that fails it).
-    /// </summary>
-    public static bool RecordConforms(Schema schema, CedarRecord value, RecordType type) =>
-        (!schema.HasEnumeratedTypes || EnumReferencesConform(schema, CedarValue.FromRecord(value), 0)) && RecordConforms(schema, value, type, 0);
-
-    private static bool EnumReferencesConform(Schema schema, CedarValue value, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            return false;
-        }
-
-        switch (value.Kind)
-        {
-            case CedarValueKind.Entity:
-                return EnumIdListed(schema, value.AsEntity());
-            case CedarValueKind.Set:
-                foreach (var item in value.AsSet().Items)
-                {
-                    if (!EnumReferencesConform(schema, item, depth + 1))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            case CedarValueKind.Record:
-                foreach (var item in value.AsRecord().Values)
-                {
-                    if (!EnumReferencesConform(schema, item, depth + 1))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            default:
-                return true;
-        }
-    }
-
-    private static bool EnumIdListed(Schema schema, EntityUid uid) =>
-        !schema.HasEnumeratedTypes || schema.GetEntityType(uid.Type) is not { EnumIds: { } ids } || ids.Contains(uid.Id);
-
-    private static bool Conforms(Schema schema, CedarValue value, CedarType type, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            return false;
-        }
-
-        switch (type)
-        {
-            case BoolType when value.Kind == CedarValueKind.Bool:
-            case LongType when value.Kind == CedarValueKind.Long:
-            case StringType when value.Kind == CedarValueKind.String:
-                return true;
-            case ExtensionType extension when value.Kind == ExtensionKind(extension.Name):
-                return true;
-            case EntityType entity when value.Kind == CedarValueKind.Entity:
-                var uid = value.AsEntity();
-                return uid.Type == entity.Name && EnumIdListed(schema, uid);
-            case SetType set when value.Kind == CedarValueKind.Set:
-                foreach (var item in value.AsSet().Items)
-                {
-                    if (!Conforms(schema, item, set.Element, depth + 1))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            case RecordType record when value.Kind == CedarValueKind.Record:
-                return RecordConforms(schema, value.AsRecord(), record, depth);
-            default:
-                return false;
-        }
-    }
-
-    private static bool RecordConforms(Schema schema, CedarRecord value, RecordType type, int depth)
-    {
         if (type.HasRequiredAttributes)
         {
             foreach (var (name, attribute) in type.AttributeList)
             {
                 if (attribute.Required && !value.ContainsKey(name))
                 {
-                    return false;
+                    if (problems is null)
+                    {
+                        return false;
+                    }
+
+                    problems.Add($"{Join(path, name)}: required attribute is missing");
+                    ok = false;
                 }
             }
         }
 
         for (var i = 0; i < value.Count; i++)
         {
-            if (type.TryGetAttribute(value.Keys[i], out var attribute))
+            var name = value.Keys[i];
+            if (type.TryGetAttribute(name, out var attribute))
             {
-                if (!Conforms(schema, value.Values[i], attribute.Type, depth + 1))
+                var child = problems is null ? path : Join(path, name);
+                if (!Walk(schema, value.Values[i], attribute.Type, child, problems, depth + 1))
                 {
-                    return false;
+                    if (problems is null)
+                    {
+                        return false;
+                    }
+
+                    ok = false;
                 }
             }
             else if (!type.AdditionalAttributes)
             {
-                return false;
+                if (problems is null)
+                {
+                    return false;
+                }
+
+                problems.Add($"{Join(path, name)}: attribute is not declared");
+                ok = false;
             }
         }
 
-        return true;
+        return ok;
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
