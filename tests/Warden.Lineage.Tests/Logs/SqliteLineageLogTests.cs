@@ -275,6 +275,22 @@ public sealed class SqliteLineageLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_KeyWithALoneSurrogate_IsStoredAndKeyed()
+    {
+        // The group's keys are JSON; a value that is not valid UTF-16 must not fail the commit of a record that stores it.
+        await using var log = Open(keyFlushRecords: 1);
+        await using (var writer = new LineageWriter(log))
+        {
+            Assert.True((await writer.AppendAsync(Events.Decision("acme", 1, session: "s-\ud800-x", resource: "Table::\"\udc00\""))).IsDurable);
+            Assert.True((await writer.AppendAsync(Events.Decision("acme", 2, session: "s-2"))).IsDurable);
+        }
+
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+        Assert.Equal("2", await ScalarAsync(log.FilePath, "SELECT count(DISTINCT first_seq) FROM lineage_group_keys WHERE field = 1;"));
+        Assert.Equal([2L], await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-2" }).Select(r => r.Sequence).ToListAsync());
+    }
+
+    [Fact]
     public async Task AppendAsync_RecordNotAboveTheStoredOnes_ThrowsConflictAndWritesNothing()
     {
         // Overlapping the stored range without repeating its first sequence is still a conflict (not only equal keys).

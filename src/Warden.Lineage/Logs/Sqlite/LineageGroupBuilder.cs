@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Warden.Lineage.Logs.Sqlite;
 
@@ -21,6 +23,7 @@ internal sealed class LineageGroupBuilder
     private readonly HashSet<(int Field, string Value)> _distinct = [];
     private readonly List<(int Field, string Value)> _order = [];
     private Utf8JsonWriter? _json;
+    private byte[] _utf8 = new byte[256];
 
     public int Count { get; private set; }
 
@@ -87,13 +90,27 @@ internal sealed class LineageGroupBuilder
         {
             json.WriteStartArray();
             json.WriteNumberValue(field);
-            json.WriteStringValue(value);
+            json.WriteStringValue(ToUtf8(value));
             json.WriteEndArray();
         }
 
         json.WriteEndArray();
         json.Flush();
         return _keys.WrittenSpan;
+    }
+
+    // The value as UTF-8, a lone surrogate replaced by U+FFFD as SQLite's text binding does (the JSON writer would throw
+    // on it, failing the commit for a value the record itself stores).
+    private ReadOnlySpan<byte> ToUtf8(string value)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < max)
+        {
+            _utf8 = new byte[max];
+        }
+
+        Utf8.FromUtf16(value, _utf8, out _, out var written, replaceInvalidSequences: true);
+        return _utf8.AsSpan(0, written);
     }
 
     private void AddKey(int field, string? value)
