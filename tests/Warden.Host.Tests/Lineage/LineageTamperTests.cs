@@ -1,11 +1,15 @@
 using Warden.Client;
 using Warden.Host.Tests.Cli;
 using Warden.Lineage.Records;
+using Warden.Lineage.Tests.Support;
 using Warden.Protocol.V1;
 
 namespace Warden.Host.Tests.Lineage;
 
-/// <summary>Tampering with the real lineage.db of a running host is caught by VerifyAudit and <c>warden audit verify</c>.</summary>
+/// <summary>
+/// Tampering with the real lineage.db of a running host (records inside their commit groups) is caught by VerifyAudit and
+/// <c>warden audit verify</c>.
+/// </summary>
 [Collection(LineageHostCollection.Name)]
 public sealed class LineageTamperTests(LineageHostFixture host)
 {
@@ -40,7 +44,7 @@ public sealed class LineageTamperTests(LineageHostFixture host)
         var (tenant, _) = await ChainAsync();
         var record = await ReadAsync(tenant, 5);
         var forged = record with { Event = record.Event with { Reasons = ["nothing to see here"] } };
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "UPDATE lineage_records SET record = $r WHERE tenant = $t AND seq = 5;", ("$r", LineageRecordSerializer.Serialize(forged)), ("$t", tenant));
+        await LineageGroupSurgery.ReplaceAsync(host.LineageFile, tenant, 5, LineageRecordSerializer.Serialize(forged));
 
         var result = await VerifyAsync(tenant);
         Assert.False(result.Intact);
@@ -52,7 +56,7 @@ public sealed class LineageTamperTests(LineageHostFixture host)
     public async Task VerifyAudit_RecordRemovedFromTheStore_NamesItAsRemoved()
     {
         var (tenant, _) = await ChainAsync();
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "DELETE FROM lineage_records WHERE tenant = $t AND seq = 6;", ("$t", tenant));
+        await LineageGroupSurgery.RemoveAsync(host.LineageFile, tenant, 6);
 
         var result = await VerifyAsync(tenant);
         Assert.False(result.Intact);
@@ -64,9 +68,10 @@ public sealed class LineageTamperTests(LineageHostFixture host)
     public async Task VerifyAudit_RecordsSwappedInTheStore_NamesThemAsReordered()
     {
         var (tenant, _) = await ChainAsync();
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "UPDATE lineage_records SET seq = -1 WHERE tenant = $t AND seq = 4;", ("$t", tenant));
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "UPDATE lineage_records SET seq = 4 WHERE tenant = $t AND seq = 5;", ("$t", tenant));
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "UPDATE lineage_records SET seq = 5 WHERE tenant = $t AND seq = -1;", ("$t", tenant));
+        var fourth = await LineageGroupSurgery.ReadRecordAsync(host.LineageFile, tenant, 4);
+        var fifth = await LineageGroupSurgery.ReadRecordAsync(host.LineageFile, tenant, 5);
+        await LineageGroupSurgery.ReplaceAsync(host.LineageFile, tenant, 4, fifth);
+        await LineageGroupSurgery.ReplaceAsync(host.LineageFile, tenant, 5, fourth);
 
         var result = await VerifyAsync(tenant);
         Assert.False(result.Intact);
@@ -78,7 +83,7 @@ public sealed class LineageTamperTests(LineageHostFixture host)
     public async Task VerifyAudit_TailRemovedFromTheStore_NamesTheTruncation()
     {
         var (tenant, head) = await ChainAsync();
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "DELETE FROM lineage_records WHERE tenant = $t AND seq = $s;", ("$t", tenant), ("$s", head));
+        await LineageGroupSurgery.RemoveFromAsync(host.LineageFile, tenant, head);
 
         var result = await VerifyAsync(tenant);
         Assert.False(result.Intact);
@@ -94,22 +99,13 @@ public sealed class LineageTamperTests(LineageHostFixture host)
         Assert.Contains("INTACT", okText, StringComparison.Ordinal);
         Assert.Contains("head ", okText, StringComparison.Ordinal);
 
-        await LineageRecordingTests.SqlAsync(host.LineageFile, "DELETE FROM lineage_records WHERE tenant = $t AND seq = 3;", ("$t", tenant));
+        await LineageGroupSurgery.RemoveAsync(host.LineageFile, tenant, 3);
         var (exit, text, err) = await CliRunner.RunAsync("audit", "verify", "--tenant", tenant, "--url", host.GrpcUri.ToString(), "--operator-key", host.OperatorKey);
         Assert.Equal(3, exit);
         Assert.Contains("BROKEN (removed) at record 3", text, StringComparison.Ordinal);
         Assert.Contains("record 3", err, StringComparison.Ordinal);
     }
 
-    private async Task<Warden.Lineage.Records.LineageRecord> ReadAsync(string tenant, long sequence)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.LineageFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT record FROM lineage_records WHERE tenant = $t AND seq = $s;";
-        command.Parameters.AddWithValue("$t", tenant);
-        command.Parameters.AddWithValue("$s", sequence);
-        var bytes = (byte[])(await command.ExecuteScalarAsync())!;
-        return LineageRecordSerializer.Deserialize(bytes);
-    }
+    private async Task<Warden.Lineage.Records.LineageRecord> ReadAsync(string tenant, long sequence) =>
+        LineageRecordSerializer.Deserialize(await LineageGroupSurgery.ReadRecordAsync(host.LineageFile, tenant, sequence));
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Warden.Lineage.Chain;
 using Warden.Lineage.Logs;
+using Warden.Lineage.Logs.Memory;
 using Warden.Lineage.Logs.Sqlite;
 using Warden.Lineage.Query;
 using Warden.Lineage.Records;
@@ -198,12 +199,11 @@ public sealed class SqliteLineageLogTests : IDisposable
     }
 
     [Fact]
-    public async Task AppendAsync_BatchCutIntoEveryStatementSize_StoresEachRowsOwnColumns()
+    public async Task AppendAsync_LargeBatch_IsStoredAsGroupsHoldingEachRecordsBytesAndTheirColumns()
     {
-        // 87 = 64 + 16 + 4 + 1 + 1 + 1: every multi-row insert shape, bound by position. A column bound to another row's
-        // or another column's place would show here (the query tests append one record per statement).
+        // 600 records: groups of at most 256 (1–256, 257–512, 513–600), each holding the exact stored bytes in order.
         await using var log = Open();
-        var records = new LineageRecord[87];
+        var records = new LineageRecord[600];
         var previous = LineageHash.Zero;
         for (var i = 0; i < records.Length; i++)
         {
@@ -211,13 +211,13 @@ public sealed class SqliteLineageLogTests : IDisposable
             var evt = Events.Decision(
                 "acme",
                 n,
-                session: $"s-{n}",
-                agent: $"agent-{n}",
-                decision: n % 3 == 0 ? LineageDecision.Deny : LineageDecision.Allow,
-                resource: $"Table::\"r{n}\"");
-            if (n % 7 == 0)
+                session: $"s-{n % 5}",
+                agent: $"agent-{n % 3}",
+                decision: n == 300 ? LineageDecision.Deny : LineageDecision.Allow,
+                resource: $"Table::\"r{n % 7}\"");
+            if (n % 11 == 0)
             {
-                // A record without agent, session or resource stores NULLs there.
+                // A record without agent, session or resource adds no key.
                 evt = evt with { Kind = LineageEventKind.PolicyPublished, AgentId = null, SessionId = null, Resource = null, Decision = LineageDecision.None };
             }
 
@@ -231,27 +231,79 @@ public sealed class SqliteLineageLogTests : IDisposable
         await using var connection = new SqliteConnection($"Data Source={log.FilePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tenant, seq, ts, kind, decision, agent, session, resource, record FROM lineage_records ORDER BY seq;";
+        command.CommandText = "SELECT tenant, first_seq, last_seq, min_ts, max_ts, flagged, keys, records FROM lineage_groups ORDER BY first_seq;";
         await using var reader = await command.ExecuteReaderAsync();
-        var row = 0;
+        var groups = new List<(long First, long Last)>();
         while (await reader.ReadAsync())
         {
-            var record = records[row++];
-            var e = record.Event;
-            Assert.Equal(e.TenantId, reader.GetString(0));
-            Assert.Equal(record.Sequence, reader.GetInt64(1));
-            Assert.Equal(e.OccurredAt.UtcTicks, reader.GetInt64(2));
-            Assert.Equal((long)e.Kind, reader.GetInt64(3));
-            Assert.Equal((long)e.Decision, reader.GetInt64(4));
-            Assert.Equal(e.AgentId, reader.IsDBNull(5) ? null : reader.GetString(5));
-            Assert.Equal(e.SessionId, reader.IsDBNull(6) ? null : reader.GetString(6));
-            Assert.Equal(e.Resource, reader.IsDBNull(7) ? null : reader.GetString(7));
-            Assert.Equal(LineageRecordSerializer.Serialize(record), (byte[])reader.GetValue(8));
+            var first = reader.GetInt64(1);
+            var last = reader.GetInt64(2);
+            groups.Add((first, last));
+            var members = records[(int)(first - 1)..(int)last];
+            Assert.Equal("acme", reader.GetString(0));
+            Assert.Equal(members.Min(r => r.Event.OccurredAt.UtcTicks), reader.GetInt64(3));
+            Assert.Equal(members.Max(r => r.Event.OccurredAt.UtcTicks), reader.GetInt64(4));
+            Assert.Equal(members.Any(r => r.Event.Decision >= LineageDecision.Deny) ? 1L : 0L, reader.GetInt64(5));
+            using var keys = System.Text.Json.JsonDocument.Parse(reader.GetString(6));
+            var stored = keys.RootElement.EnumerateArray().Select(k => (k[0].GetInt32(), k[1].GetString())).ToHashSet();
+            var expected = members.SelectMany(r => new[] { (1, r.Event.SessionId), (2, r.Event.AgentId), (3, r.Event.Resource) })
+                .Where(k => k.Item2 is not null).ToHashSet();
+            Assert.Equal(expected, stored);
+            Assert.Equal(expected.Count, keys.RootElement.GetArrayLength());
+            Assert.Equal(LineageGroupSurgery.Join(members.Select(LineageRecordSerializer.Serialize)), (byte[])reader.GetValue(7));
         }
 
-        Assert.Equal(records.Length, row);
-        var head = await log.ReadHeadAsync("acme");
-        Assert.Equal(new ChainHead(87, records[^1].Hash), head);
+        Assert.Equal([(1L, 256L), (257L, 512L), (513L, 600L)], groups);
+        Assert.Equal(new ChainHead(600, records[^1].Hash), await log.ReadHeadAsync("acme"));
+        Assert.Equal(records[^1].Hash, (await log.ReadLastAsync("acme"))!.Hash);
+        Assert.Equal(records.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
+        Assert.Equal(records[255..].Select(r => r.Hash), await log.ReadAsync("acme", 256).Select(r => r.Hash).ToListAsync());
+        Assert.Equal(records[299..].Select(r => r.Hash), await log.ReadAsync("acme", 300).Select(r => r.Hash).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_BatchWithAGapInSequence_StartsANewGroupSoEachRecordKeepsItsKey()
+    {
+        await using var log = Open();
+        var records = Chain("acme", 10).Where(r => r.Sequence != 4).ToArray();
+
+        await log.AppendAsync(records);
+
+        Assert.Equal("1-3,5-10", await ScalarAsync(log.FilePath, "SELECT group_concat(first_seq || '-' || last_seq) FROM (SELECT * FROM lineage_groups ORDER BY first_seq);"));
+        Assert.Equal(records[3..].Select(r => r.Sequence), await log.ReadAsync("acme", 4).Select(r => r.Sequence).ToListAsync());
+        Assert.Equal(records[4..].Select(r => r.Sequence), await log.ReadAsync("acme", 6).Select(r => r.Sequence).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_KeyWithALoneSurrogate_IsStoredAndKeyed()
+    {
+        // The group's keys are JSON; a value that is not valid UTF-16 must not fail the commit of a record that stores it.
+        await using var log = Open(keyFlushRecords: 1);
+        await using (var writer = new LineageWriter(log))
+        {
+            Assert.True((await writer.AppendAsync(Events.Decision("acme", 1, session: "s-\ud800-x", resource: "Table::\"\udc00\""))).IsDurable);
+            Assert.True((await writer.AppendAsync(Events.Decision("acme", 2, session: "s-2"))).IsDurable);
+        }
+
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme")).IsIntact);
+        Assert.Equal("2", await ScalarAsync(log.FilePath, "SELECT count(DISTINCT first_seq) FROM lineage_group_keys WHERE field = 1;"));
+        Assert.Equal([2L], await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-2" }).Select(r => r.Sequence).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_RecordNotAboveTheStoredOnes_ThrowsConflictAndWritesNothing()
+    {
+        // Overlapping the stored range without repeating its first sequence is still a conflict (not only equal keys).
+        await using var log = Open();
+        var acme = Chain("acme", 10);
+        await log.AppendAsync(acme[..6]);
+
+        await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync(acme[4..]));
+        await Assert.ThrowsAsync<LineageConflictException>(() => log.AppendAsync([acme[7], acme[6]]));
+
+        Assert.Equal(6, (await log.ReadLastAsync("acme"))!.Sequence);
+        await log.AppendAsync(acme[6..]);
+        Assert.Equal(acme.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
     }
 
     private static LineageRecord[] Chain(string tenant, int count)
@@ -320,6 +372,33 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal([10L, 12, 14, 16], nextPage.Select(r => r.Sequence));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    [InlineData(1024)]
+    public async Task QueryAsync_CommitsOfEverySize_AnswerEveryQueryAsTheInMemoryLog(int keyFlushRecords)
+    {
+        // Differential: the same chains committed in batches of 1 to 300 records (one group or several per commit),
+        // two tenants interleaved, then every query, page and read compared with the in-memory log.
+        await using var log = Open(keyFlushRecords);
+        await using var oracle = new InMemoryLineageLog();
+        var acme = new List<LineageRecord>();
+        await using (var writer = new LineageWriter(log))
+        {
+            var n = 1;
+            foreach (var size in new[] { 1, 3, 300, 1, 64, 17, 2, 257, 40, 1, 90 })
+            {
+                var batch = Enumerable.Range(n, size).Select(i => LineageQueryOracle.Event("acme", i)).ToArray();
+                acme.AddRange(await writer.AppendManyAsync(batch));
+                await writer.AppendManyAsync([LineageQueryOracle.Event("globex", n)]);
+                n += size;
+            }
+        }
+
+        await oracle.AppendAsync(acme);
+        await LineageQueryOracle.AssertSameAnswersAsync(oracle, log, "acme", acme);
+    }
+
     [Fact]
     public async Task AppendAsync_KeyFlush_WritesTheKeyEntriesOfEveryRecordUpToTheMarkAndQueriesSeeBothSides()
     {
@@ -334,10 +413,11 @@ public sealed class SqliteLineageLogTests : IDisposable
             }
         }
 
-        // Marks move only when 10 records wait: after records 10 and 20; 21–25 are above the mark.
-        Assert.Equal("20", await ScalarAsync(log.FilePath, "SELECT seq FROM lineage_key_marks WHERE tenant = 'acme';"));
-        Assert.Equal("60", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE tenant = 'acme';"));
-        Assert.Equal("0", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_keys WHERE seq > 20;"));
+        // One group per commit here. Marks move only when 10 records wait: after groups 10 and 20; 21–25 are above
+        // the mark. One entry per group and distinct value (each group has one session, agent and resource).
+        Assert.Equal("20", await ScalarAsync(log.FilePath, "SELECT first_seq FROM lineage_group_marks WHERE tenant = 'acme';"));
+        Assert.Equal("60", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_group_keys WHERE tenant = 'acme';"));
+        Assert.Equal("0", await ScalarAsync(log.FilePath, "SELECT count(*) FROM lineage_group_keys WHERE first_seq > 20;"));
 
         var bySession = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-1" }).ToListAsync();
         Assert.Equal(all.Where(r => r.Event.SessionId == "s-1").Select(r => r.Sequence), bySession.Select(r => r.Sequence));
@@ -378,7 +458,7 @@ public sealed class SqliteLineageLogTests : IDisposable
         }
 
         // Key entries are derived data: without the mark the entries are not trusted and the records are scanned.
-        await Sql(log.FilePath, "DELETE FROM lineage_key_marks;");
+        await Sql(log.FilePath, "DELETE FROM lineage_group_marks;");
 
         var got = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-0" }).ToListAsync();
         Assert.Equal(all.Where(r => r.Event.SessionId == "s-0").Select(r => r.Sequence), got.Select(r => r.Sequence));
@@ -404,7 +484,7 @@ public sealed class SqliteLineageLogTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
         command.Parameters.AddWithValue("$tenant", "acme");
-        command.Parameters.AddWithValue("$after", 0L);
+        command.Parameters.AddWithValue("$start", 0L);
         command.Parameters.AddWithValue("$" + filter, "x");
         command.Parameters.AddWithValue("$limit", 100);
         var plan = new List<string>();
@@ -416,11 +496,11 @@ public sealed class SqliteLineageLogTests : IDisposable
             }
         }
 
-        // The keyed part searches lineage_keys by its key; every access to lineage_records is a search by primary key
-        // (the row of a key entry, and the tail above the mark), never a scan.
-        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND seq>? AND seq<?)", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, step => step is "SCAN r" or "SCAN k" or "SCAN lineage_records" or "SCAN lineage_keys" || step.StartsWith("SCAN r ", StringComparison.Ordinal));
-        Assert.Contains(plan, step => step.Contains("lineage_records USING INDEX sqlite_autoindex_lineage_records_1 (tenant=? AND seq>?)", StringComparison.Ordinal));
+        // The keyed part searches lineage_group_keys by its key; every access to lineage_groups is a search by primary
+        // key (the group of a key entry, and the tail above the mark), never a scan.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH k USING PRIMARY KEY (tenant=? AND field=? AND value=? AND first_seq>? AND first_seq<?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN g", StringComparison.Ordinal) || step.StartsWith("SCAN k", StringComparison.Ordinal) || step.StartsWith("SCAN lineage_", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("lineage_groups USING INDEX sqlite_autoindex_lineage_groups_1 (tenant=? AND first_seq>?)", StringComparison.Ordinal));
     }
 
     private static async Task<string?> ScalarAsync(string file, string sql)
@@ -442,7 +522,7 @@ public sealed class SqliteLineageLogTests : IDisposable
             await writer.AppendAsync(Events.Decision("acme", 2, session: "s-b"));
         }
 
-        await Sql(log.FilePath, "UPDATE lineage_records SET session = 's-a' WHERE seq = 2;");
+        await Sql(log.FilePath, """UPDATE lineage_groups SET keys = '[[1,"s-a"]]' WHERE first_seq = 2;""");
 
         var got = await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = "s-a" }).ToListAsync();
         Assert.Equal([1L], got.Select(r => r.Sequence));

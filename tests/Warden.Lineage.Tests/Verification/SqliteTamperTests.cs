@@ -9,10 +9,15 @@ using Warden.Lineage.Verification;
 
 namespace Warden.Lineage.Tests.Verification;
 
-/// <summary>Each kind of tampering, done to the real SQLite file, is named by the verifier at the right sequence.</summary>
+/// <summary>
+/// Each kind of tampering, done to the real SQLite file (schema 4: records stored in commit groups), is named by the
+/// verifier at the right sequence: inside a group (a record's bytes altered, removed, inserted, moved) and whole groups
+/// (removed, moved).
+/// </summary>
 public sealed class SqliteTamperTests : IAsyncLifetime
 {
     private const int Count = 20;
+    private const int GroupSize = 5;
     private readonly TempDirectory _dir = new();
     private readonly List<LineageRecord> _records = [];
     private string _file = null!;
@@ -23,12 +28,20 @@ public sealed class SqliteTamperTests : IAsyncLifetime
         await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, Synchronous = SqliteSynchronousMode.Normal });
         _file = log.FilePath;
         await using var writer = new LineageWriter(log);
-        for (var i = 1; i <= Count; i++)
+        // acme in commits of five (groups 1–5, 6–10, 11–15, 16–20), globex one record per commit.
+        for (var i = 1; i <= Count; i += GroupSize)
         {
-            var evt = Events.Decision("acme", i, decision: LineageDecision.Deny) with { Reasons = [$"reason-{i:D4}-marker"] };
-            _records.Add((await writer.AppendAsync(evt)).Record!);
-            await writer.AppendAsync(Events.Decision("globex", i));
+            var events = Enumerable.Range(i, GroupSize)
+                .Select(n => Events.Decision("acme", n, decision: LineageDecision.Deny) with { Reasons = [$"reason-{n:D4}-marker"] })
+                .ToArray();
+            _records.AddRange(await writer.AppendManyAsync(events));
+            for (var n = i; n < i + GroupSize; n++)
+            {
+                await writer.AppendAsync(Events.Decision("globex", n));
+            }
         }
+
+        Assert.Equal(new long[] { 1, 6, 11, 16 }, (await LineageGroupSurgery.ReadGroupsAsync(_file, "acme")).Select(g => g.First));
     }
 
     public Task DisposeAsync()
@@ -46,7 +59,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     private Task Sql(string sql, params (string, object)[] parameters) => SqliteLineageLogTests.Sql(_file, sql, parameters);
 
     private Task ReplaceBlob(long seq, LineageRecord record) =>
-        Sql("UPDATE lineage_records SET record = $r WHERE tenant = 'acme' AND seq = $s;", ("$r", LineageRecordSerializer.Serialize(record)), ("$s", seq));
+        LineageGroupSurgery.ReplaceAsync(_file, "acme", seq, LineageRecordSerializer.Serialize(record));
 
     [Fact]
     public async Task Verify_UntouchedFile_IsIntact()
@@ -113,7 +126,8 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_RecordDeleted_NamesTheGap()
     {
-        await Sql("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq = 7;");
+        // 7 is inside the group 6–10: only that group's blob changes.
+        await LineageGroupSurgery.RemoveAsync(_file, "acme", 7);
 
         var result = await Verify();
 
@@ -122,9 +136,57 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_WholeGroupDeleted_NamesTheGapAtItsFirstRecord()
+    {
+        await Sql("DELETE FROM lineage_groups WHERE tenant = 'acme' AND first_seq = 6;");
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Removed, result.Fault);
+        Assert.Equal(6, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task Verify_LastRecordOfAGroupDeleted_NamesTheGap()
+    {
+        await LineageGroupSurgery.RemoveAsync(_file, "acme", 10);
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Removed, result.Fault);
+        Assert.Equal(10, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task Verify_TwoGroupsSwapped_NamesReordered()
+    {
+        await Sql("UPDATE lineage_groups SET first_seq = -1 WHERE tenant = 'acme' AND first_seq = 6;");
+        await Sql("UPDATE lineage_groups SET first_seq = 6 WHERE tenant = 'acme' AND first_seq = 11;");
+        await Sql("UPDATE lineage_groups SET first_seq = 11 WHERE tenant = 'acme' AND first_seq = -1;");
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Reordered, result.Fault);
+        Assert.Equal(6, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task Verify_RecordMovedToTheNextGroup_NamesReordered()
+    {
+        var moved = await LineageGroupSurgery.ReadRecordAsync(_file, "acme", 9);
+        await LineageGroupSurgery.RemoveAsync(_file, "acme", 9);
+        await LineageGroupSurgery.InsertAsync(_file, "acme", 12, moved);
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Reordered, result.Fault);
+        Assert.Equal(9, result.FirstBadSequence);
+    }
+
+    [Fact]
     public async Task Verify_FirstRecordDeleted_NamesTheGapAtOne()
     {
-        await Sql("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq = 1;");
+        await LineageGroupSurgery.RemoveAsync(_file, "acme", 1);
 
         var result = await Verify();
 
@@ -147,9 +209,9 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_SequenceKeysSwappedFarApart_NamesReordered()
     {
-        await Sql("UPDATE lineage_records SET seq = -1 WHERE tenant = 'acme' AND seq = 5;");
-        await Sql("UPDATE lineage_records SET seq = 5 WHERE tenant = 'acme' AND seq = 12;");
-        await Sql("UPDATE lineage_records SET seq = 12 WHERE tenant = 'acme' AND seq = -1;");
+        // 5 and 12 are in different groups (1–5 and 11–15).
+        await ReplaceBlob(5, _records[11]);
+        await ReplaceBlob(12, _records[4]);
 
         var result = await Verify();
 
@@ -160,9 +222,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_ForgedRecordInsertedMidChain_NamesInserted()
     {
-        // The attacker shifts records 7.. up by one and slips a well-formed forgery (linked to 6) in at 7.
-        await Sql("UPDATE lineage_records SET seq = seq + 1000 WHERE tenant = 'acme' AND seq >= 7;");
-        await Sql("UPDATE lineage_records SET seq = seq - 999 WHERE tenant = 'acme' AND seq >= 1007;");
+        // The attacker slips a well-formed forgery (linked to 6) into the group 6–10 before the real 7.
         var forgedEvent = _records[6].Event with { Decision = LineageDecision.Allow, DecisionId = "forged" };
         var forged = new LineageRecord
         {
@@ -171,9 +231,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
             PreviousHash = _records[5].Hash,
             Hash = LineageRecordSerializer.ComputeHash(7, forgedEvent, _records[5].Hash),
         };
-        await Sql(
-            "INSERT INTO lineage_records (tenant, seq, ts, kind, decision, record) VALUES ('acme', 7, 0, 1, 1, $r);",
-            ("$r", LineageRecordSerializer.Serialize(forged)));
+        await LineageGroupSurgery.InsertAsync(_file, "acme", 7, LineageRecordSerializer.Serialize(forged));
 
         var result = await Verify();
 
@@ -184,8 +242,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_OtherTenantsRecordCopiedIn_NamesInserted()
     {
-        await Sql(
-            "UPDATE lineage_records SET record = (SELECT record FROM lineage_records WHERE tenant = 'globex' AND seq = 9) WHERE tenant = 'acme' AND seq = 9;");
+        await LineageGroupSurgery.ReplaceAsync(_file, "acme", 9, await LineageGroupSurgery.ReadRecordAsync(_file, "globex", 9));
 
         var result = await Verify();
 
@@ -196,7 +253,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_TailDeleted_NamesTruncatedFromTheHeadMarker()
     {
-        await Sql("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq >= 18;");
+        await LineageGroupSurgery.RemoveFromAsync(_file, "acme", 18);
 
         var result = await Verify();
 
@@ -209,7 +266,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_TailAndHeadMarkerRewound_IsOnlyCaughtWithAnAnchor()
     {
-        await Sql("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq >= 18;");
+        await LineageGroupSurgery.RemoveFromAsync(_file, "acme", 18);
         await Sql(
             "UPDATE lineage_heads SET seq = 17, hash = $h WHERE tenant = 'acme';",
             ("$h", _records[16].Hash.ToArray()));
@@ -228,10 +285,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
         var last = _records[^1];
         var e = Events.Decision("acme", 99);
         var extra = new LineageRecord { Sequence = Count + 1, Event = e, PreviousHash = last.Hash, Hash = LineageRecordSerializer.ComputeHash(Count + 1, e, last.Hash) };
-        await Sql(
-            "INSERT INTO lineage_records (tenant, seq, ts, kind, decision, record) VALUES ('acme', $s, 0, 1, 1, $r);",
-            ("$s", Count + 1),
-            ("$r", LineageRecordSerializer.Serialize(extra)));
+        await LineageGroupSurgery.InsertAsync(_file, "acme", Count + 1, LineageRecordSerializer.Serialize(extra));
 
         var result = await Verify();
 
@@ -277,7 +331,7 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_GarbageBlob_NamesUndecodable()
     {
-        await Sql("UPDATE lineage_records SET record = X'DEADBEEF' WHERE tenant = 'acme' AND seq = 4;");
+        await LineageGroupSurgery.ReplaceAsync(_file, "acme", 4, [0xDE, 0xAD, 0xBE, 0xEF]);
 
         var result = await Verify();
 
@@ -286,9 +340,32 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_GarbageGroupBlob_NamesUndecodableAtTheGroupsFirstRecord()
+    {
+        await Sql("UPDATE lineage_groups SET records = X'DEADBEEF' WHERE tenant = 'acme' AND first_seq = 6;");
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Undecodable, result.Fault);
+        Assert.Equal(6, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task Verify_GroupBlobCutMidRecord_NamesUndecodableAtTheCutRecord()
+    {
+        var blob = LineageGroupSurgery.Join((await LineageGroupSurgery.ReadGroupsAsync(_file, "acme"))[1].Records);
+        await Sql("UPDATE lineage_groups SET records = $r WHERE tenant = 'acme' AND first_seq = 6;", ("$r", blob[..^10]));
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Undecodable, result.Fault);
+        Assert.Equal(10, result.FirstBadSequence);
+    }
+
+    [Fact]
     public async Task Writer_AfterTailWasDeleted_RefusesToAppendOverTheEvidence()
     {
-        await Sql("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq >= 18;");
+        await LineageGroupSurgery.RemoveFromAsync(_file, "acme", 18);
         await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { FilePath = _file });
         await using var writer = new LineageWriter(log);
 

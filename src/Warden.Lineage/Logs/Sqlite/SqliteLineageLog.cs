@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -15,33 +15,37 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 3): <c>lineage_records(tenant, seq, ts, kind, decision, agent, session, resource, record)</c>
-/// with primary key <c>(tenant, seq)</c>, where <c>record</c> holds the canonical MessagePack bytes and the other
-/// columns are copies for querying, indexed in the table by time and by decisions other than allow;
-/// <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in the same transaction as the records.
+/// Schema (version 4): records are stored per commit group, not per row. <c>lineage_groups(tenant, first_seq, last_seq,
+/// min_ts, max_ts, flagged, keys, records)</c> with primary key <c>(tenant, first_seq)</c> holds consecutive records of
+/// one tenant from one commit (at most <see cref="MaxGroupRecords"/>): <c>records</c> is their canonical MessagePack
+/// bytes, each after a 4-byte little-endian length, exactly the bytes (and so the hashes) a version-3 row held;
+/// the other columns are copies for finding the group: its time range, whether it holds a decision other than allow
+/// (<c>flagged</c>, with a partial index), and its distinct session, agent and resource values (<c>keys</c>, a JSON
+/// array of <c>[field, value]</c>). <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in
+/// the same transaction as the records. A record's storage key is its group's first sequence plus its position.
 /// </para>
 /// <para>
-/// Session, agent and resource are found through <c>lineage_keys(tenant, field, value, seq)</c>, one entry per record
-/// and key, written in bulk: a commit that brings a tenant <see cref="SqliteLineageLogOptions.KeyFlushRecords"/>
-/// records past its key mark (<c>lineage_key_marks</c>) writes the entries of all of them and moves the mark, in that
-/// same transaction. A query by session, agent or resource reads the keyed records through <c>lineage_keys</c> and the
-/// few records above the mark by sequence. Version 2 indexed those columns in the table itself: every commit then
-/// changed a leaf page of each of those three indexes per session, agent and resource in the batch, which was most of
-/// the pages the commit wrote to the WAL and fsynced. A version-2 file is migrated when it is opened (entries for every
-/// stored record, marks at each tenant's last record, the three indexes dropped, in one transaction).
+/// Session, agent and resource are found through <c>lineage_group_keys(tenant, field, value, first_seq)</c>, one entry
+/// per group and distinct value, written in bulk: a commit that brings a tenant
+/// <see cref="SqliteLineageLogOptions.KeyFlushRecords"/> records past its key mark (<c>lineage_group_marks</c>, the
+/// first sequence of the last keyed group) writes the entries of all groups after it and moves the mark, in that same
+/// transaction. A query by session, agent or resource reads the keyed groups through <c>lineage_group_keys</c> and the
+/// few groups above the mark by sequence, in one statement. Every query decodes the candidate groups' records and keeps
+/// the ones the decoded record matches (<see cref="LineageQuery.Matches"/>): the copied columns only narrow the search.
 /// </para>
 /// <para>
-/// Version 2 differed from version 1 only by its decision index: version 1 indexed every record by decision, version 2
-/// only denials and approval requests (<c>decision &gt;= 2</c>). Allows are most records, so a query for allows finds
-/// them by scanning the tenant's records in order, and every allowed decision saves one index insert. A version-1 file
-/// is migrated when it is opened (the old index dropped, the partial one built, in one transaction); its records and
-/// chains are not touched.
+/// Why groups: version 3 stored one row per record, and each record cost SQLite a row insert, its primary-key entry, a
+/// time-index entry, three key entries and, for denials, a decision-index entry: about 8 µs of the writer's CPU per
+/// record at the stream's commit sizes. A group is one row and one primary-key entry per commit, plus a key entry per
+/// distinct value. Files of versions 1 to 3 (one row per record in <c>lineage_records</c>) are migrated when opened,
+/// in one transaction: their rows, in stored order, become groups of consecutive sequences; the bytes are not touched.
+/// A file of a newer or unknown version is not opened.
 /// </para>
 /// <para>
 /// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
 /// <see cref="SqliteSynchronousMode.Full"/> the commit returns after the WAL is fsynced, so an appended batch
-/// survives <c>kill -9</c> and power loss. A duplicate (tenant, sequence) aborts the whole transaction with
-/// <see cref="LineageConflictException"/>.
+/// survives <c>kill -9</c> and power loss. A record whose sequence is not above the tenant's stored records (or above
+/// the previous one of the batch) aborts the whole transaction with <see cref="LineageConflictException"/>.
 /// </para>
 /// <para>
 /// Threads: every transaction runs on the log's own writer thread (like the state store's), never on a thread-pool
@@ -51,12 +55,12 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </remarks>
 public sealed class SqliteLineageLog : ILineageLog
 {
-    private const int PageSize = 512;
-    private const int SqliteConstraint = 19;
-    private const int InsertColumns = 9;
+    /// <summary>The most records one group row holds; a larger commit is stored as several groups.</summary>
+    internal const int MaxGroupRecords = 256;
 
-    // Rows per insert statement, largest first: a batch is cut into these (9 × 64 = 576 parameters, far below SQLite's limit).
-    private static readonly int[] RowsPerInsert = [64, 16, 4, 1];
+    // Groups read per statement.
+    private const int GroupsPerPage = 16;
+    private const int SqliteConstraint = 19;
 
     private readonly SqliteConnection _writeConnection;
     private readonly string _readConnectionString;
@@ -69,11 +73,13 @@ public sealed class SqliteLineageLog : ILineageLog
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    // Prepared statements of the writer thread, kept across transactions. INVARIANT: touched only on the writer thread.
-    private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
+    // Prepared statements and buffers of the writer thread, kept across transactions. INVARIANT: writer thread only.
+    private readonly LineageGroupBuilder _group = new();
+    private sqlite3_stmt? _groupInsert;
+    private sqlite3_stmt? _lastStored;
     private sqlite3_stmt? _headUpsert;
 
-    // Tenants' key marks as stored (the last sequence whose key entries are written). INVARIANT: writer thread only;
+    // Tenants' key marks as stored (the first sequence of the last keyed group). INVARIANT: writer thread only;
     // updated only after the transaction that moved them commits, cleared when a transaction fails.
     private readonly Dictionary<string, long> _keyMarks = new(StringComparer.Ordinal);
     private readonly int _keyFlushRecords;
@@ -161,17 +167,22 @@ public sealed class SqliteLineageLog : ILineageLog
     public async Task<LineageRecord?> ReadLastAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, record FROM lineage_records WHERE tenant = $tenant ORDER BY seq DESC LIMIT 1;";
-        command.Parameters.AddWithValue("$tenant", tenantId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var page = await ReadGroupsAsync(
+            "SELECT first_seq, records FROM lineage_groups WHERE tenant = $tenant ORDER BY first_seq DESC LIMIT $limit;",
+            tenantId,
+            static _ => { },
+            1,
+            cancellationToken).ConfigureAwait(false);
+        LineageRecord? last = null;
+        foreach (var group in page)
         {
-            return null;
+            foreach (var (_, record) in DecodeGroup(tenantId, group))
+            {
+                last = record;
+            }
         }
 
-        return Decode(tenantId, reader);
+        return last;
     }
 
     /// <inheritdoc />
@@ -204,27 +215,34 @@ public sealed class SqliteLineageLog : ILineageLog
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        var next = fromSequence;
+        var start = await GroupStartAsync(tenantId, fromSequence, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            // Page by the stored key (not the decoded sequence): verification must see the rows as stored.
-            var page = await ReadPageAsync(
-                "SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq >= $from ORDER BY seq LIMIT $limit;",
+            // Page by the stored keys (not the decoded sequences): verification must see the records as stored, in the
+            // groups' key order and each group's blob order.
+            var page = await ReadGroupsAsync(
+                "SELECT first_seq, records FROM lineage_groups WHERE tenant = $tenant AND first_seq >= $start ORDER BY first_seq LIMIT $limit;",
                 tenantId,
-                command => command.Parameters.AddWithValue("$from", next),
-                PageSize,
+                command => command.Parameters.AddWithValue("$start", start),
+                GroupsPerPage,
                 cancellationToken).ConfigureAwait(false);
-            foreach (var (_, record) in page)
+            foreach (var group in page)
             {
-                yield return record;
+                foreach (var (key, record) in DecodeGroup(tenantId, group))
+                {
+                    if (key >= fromSequence)
+                    {
+                        yield return record;
+                    }
+                }
             }
 
-            if (page.Count < PageSize)
+            if (page.Count < GroupsPerPage)
             {
                 yield break;
             }
 
-            next = page[^1].Key + 1;
+            start = page[^1].FirstSequence + 1;
         }
     }
 
@@ -236,29 +254,35 @@ public sealed class SqliteLineageLog : ILineageLog
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         var sql = BuildQuerySql(query);
-        var after = query.AfterSequence;
+        var start = await GroupStartAsync(query.TenantId, query.AfterSequence == long.MaxValue ? long.MaxValue : query.AfterSequence + 1, cancellationToken).ConfigureAwait(false);
         var yielded = 0;
-        while (yielded < query.Limit)
+        while (true)
         {
-            var want = query.Limit - yielded;
-            var page = await ReadPageAsync(sql, query.TenantId, command => BindQuery(command, query, after), want, cancellationToken)
+            var page = await ReadGroupsAsync(sql, query.TenantId, command => BindQuery(command, query, start), GroupsPerPage, cancellationToken)
                 .ConfigureAwait(false);
-            foreach (var (_, record) in page)
+            foreach (var group in page)
             {
-                // The index columns are copies; the decoded record decides (a tampered column cannot add a match).
-                if (query.Matches(record))
+                foreach (var (_, record) in DecodeGroup(query.TenantId, group))
                 {
-                    yield return record;
-                    yielded++;
+                    // The group's columns are copies that only narrow the search; the decoded record decides (a tampered
+                    // column cannot add a match).
+                    if (query.Matches(record))
+                    {
+                        yield return record;
+                        if (++yielded == query.Limit)
+                        {
+                            yield break;
+                        }
+                    }
                 }
             }
 
-            if (page.Count < want)
+            if (page.Count < GroupsPerPage)
             {
                 yield break;
             }
 
-            after = page[^1].Key;
+            start = page[^1].FirstSequence + 1;
         }
     }
 
@@ -284,42 +308,43 @@ public sealed class SqliteLineageLog : ILineageLog
     }
 
     /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
-    internal const int SchemaVersion = 3;
+    internal const int SchemaVersion = 4;
 
-    // lineage_keys.field: which column a key entry copies.
-    private const int KeySession = 1;
-    private const int KeyAgent = 2;
-    private const int KeyResource = 3;
+    // lineage_group_keys.field: which value of the records a key entry copies.
+    internal const int KeySession = 1;
+    internal const int KeyAgent = 2;
+    internal const int KeyResource = 3;
 
-    // Decisions at or above this value (deny, approval required) are in the decision index; allow and none are not.
-    // INVARIANT: the literal appears verbatim in the index's WHERE and in every query that filters by such a decision,
-    // so SQLite's planner can prove the partial index usable.
-    private const string IndexedDecisions = "decision >= 2";
+    // Decisions at or above this value (deny, approval required) flag their group; allow and none do not.
+    internal const int FlaggedDecision = (int)LineageDecision.Deny;
+
+    // INVARIANT: the literal appears verbatim in the partial index's WHERE and in every query that filters by such a
+    // decision, so SQLite's planner can prove the partial index usable.
+    private const string FlaggedGroups = "flagged = 1";
 
     private const string Schema = $"""
-        CREATE TABLE IF NOT EXISTS lineage_records (
-            tenant   TEXT    NOT NULL,
-            seq      INTEGER NOT NULL,
-            ts       INTEGER NOT NULL,
-            kind     INTEGER NOT NULL,
-            decision INTEGER NOT NULL,
-            agent    TEXT,
-            session  TEXT,
-            resource TEXT,
-            record   BLOB    NOT NULL,
-            PRIMARY KEY (tenant, seq)
+        CREATE TABLE lineage_groups (
+            tenant    TEXT    NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq  INTEGER NOT NULL,
+            min_ts    INTEGER NOT NULL,
+            max_ts    INTEGER NOT NULL,
+            flagged   INTEGER NOT NULL,
+            keys      TEXT    NOT NULL,
+            records   BLOB    NOT NULL,
+            PRIMARY KEY (tenant, first_seq)
         );
-        CREATE INDEX IF NOT EXISTS lineage_by_time     ON lineage_records (tenant, ts);
-        CREATE TABLE IF NOT EXISTS lineage_keys (
-            tenant TEXT    NOT NULL,
-            field  INTEGER NOT NULL,
-            value  TEXT    NOT NULL,
-            seq    INTEGER NOT NULL,
-            PRIMARY KEY (tenant, field, value, seq)
+        CREATE INDEX lineage_groups_flagged ON lineage_groups (tenant, first_seq) WHERE {FlaggedGroups};
+        CREATE TABLE lineage_group_keys (
+            tenant    TEXT    NOT NULL,
+            field     INTEGER NOT NULL,
+            value     TEXT    NOT NULL,
+            first_seq INTEGER NOT NULL,
+            PRIMARY KEY (tenant, field, value, first_seq)
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS lineage_key_marks (
-            tenant TEXT    NOT NULL PRIMARY KEY,
-            seq    INTEGER NOT NULL
+        CREATE TABLE lineage_group_marks (
+            tenant    TEXT    NOT NULL PRIMARY KEY,
+            first_seq INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS lineage_heads (
             tenant TEXT    NOT NULL PRIMARY KEY,
@@ -330,36 +355,17 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR IGNORE INTO lineage_meta (key, value) VALUES ('schema', '3');
+        INSERT OR REPLACE INTO lineage_meta (key, value) VALUES ('schema', '4');
         """;
 
-    // The decision index of version 2 and later (a new file gets it here too). Idempotent.
-    private const string DenialIndex = $"""
-        DROP INDEX IF EXISTS lineage_by_decision;
-        CREATE INDEX IF NOT EXISTS lineage_by_denial ON lineage_records (tenant, decision, seq) WHERE {IndexedDecisions};
-        """;
-
-    // The key entries of records (mark, upTo] of one tenant, sorted so they go into lineage_keys in key order.
-    // OR IGNORE: entries are derived data, so writing one twice (a mark behind what is stored) is harmless.
+    // The key entries of a tenant's groups with first sequence in (mark, upTo], sorted so they go into lineage_group_keys
+    // in key order. OR IGNORE: entries are derived data, so writing one twice is harmless; a keys column that is not a
+    // JSON array of [field, value] pairs (only an altered file has one) yields no entries instead of failing every commit.
     private const string KeyEntriesSelect = """
-        SELECT tenant, 1, session, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND session IS NOT NULL
-        UNION ALL SELECT tenant, 2, agent, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND agent IS NOT NULL
-        UNION ALL SELECT tenant, 3, resource, seq FROM lineage_records WHERE tenant = ?1 AND seq > ?2 AND seq <= ?3 AND resource IS NOT NULL
+        SELECT g.tenant, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), g.first_seq
+        FROM lineage_groups g, json_each(CASE WHEN json_valid(g.keys) THEN g.keys ELSE '[]' END) j
+        WHERE g.tenant = ?1 AND g.first_seq > ?2 AND g.first_seq <= ?3 AND j.type = 'array'
         ORDER BY 1, 2, 3, 4
-        """;
-
-    // Version 2 → 3: the session, agent and resource indexes become key entries written in bulk.
-    private const string MigrateToVersion3 = """
-        INSERT OR IGNORE INTO lineage_keys (tenant, field, value, seq)
-            SELECT tenant, 1, session, seq FROM lineage_records WHERE session IS NOT NULL
-            UNION ALL SELECT tenant, 2, agent, seq FROM lineage_records WHERE agent IS NOT NULL
-            UNION ALL SELECT tenant, 3, resource, seq FROM lineage_records WHERE resource IS NOT NULL
-            ORDER BY 1, 2, 3, 4;
-        INSERT OR REPLACE INTO lineage_key_marks (tenant, seq) SELECT tenant, MAX(seq) FROM lineage_records GROUP BY tenant;
-        DROP INDEX IF EXISTS lineage_by_session;
-        DROP INDEX IF EXISTS lineage_by_agent;
-        DROP INDEX IF EXISTS lineage_by_resource;
-        UPDATE lineage_meta SET value = '3' WHERE key = 'schema';
         """;
 
     // Creates the schema of a new file, or brings an older file to this version, in one transaction.
@@ -369,8 +375,16 @@ public sealed class SqliteLineageLog : ILineageLog
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = Schema;
-            command.ExecuteNonQuery();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lineage_meta';";
+            if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                // A new file.
+                command.CommandText = Schema;
+                command.ExecuteNonQuery();
+                transaction.Commit();
+                return;
+            }
+
             command.CommandText = "SELECT value FROM lineage_meta WHERE key = 'schema';";
             var stored = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (!int.TryParse(stored, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
@@ -384,17 +398,90 @@ public sealed class SqliteLineageLog : ILineageLog
                     $"'{path}' was written with lineage schema version {version}, newer than this build's {SchemaVersion}; it was not opened.");
             }
 
-            // INVARIANT: every version leaves the version-2 decision index in place (a new file gets it here too).
-            command.CommandText = DenialIndex;
-            command.ExecuteNonQuery();
-            if (version < 3)
+            if (version < SchemaVersion)
             {
-                command.CommandText = MigrateToVersion3;
+                // Versions 1 to 3 differ only in their indexes and key tables; all hold one row per record in lineage_records.
+                command.CommandText = Schema;
+                command.ExecuteNonQuery();
+                MigrateRowsToGroups(connection, transaction);
+                command.CommandText = $"""
+                    INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq)
+                        {KeyEntriesSelect.Replace("g.tenant = ?1 AND g.first_seq > ?2 AND g.first_seq <= ?3 AND ", string.Empty, StringComparison.Ordinal)};
+                    INSERT OR REPLACE INTO lineage_group_marks (tenant, first_seq) SELECT tenant, MAX(first_seq) FROM lineage_groups GROUP BY tenant;
+                    DROP TABLE lineage_records;
+                    DROP TABLE IF EXISTS lineage_keys;
+                    DROP TABLE IF EXISTS lineage_key_marks;
+                    """;
                 command.ExecuteNonQuery();
             }
         }
 
         transaction.Commit();
+    }
+
+    // Versions 1–3 → 4: each tenant's rows, in stored key order, become groups of consecutive keys (at most
+    // MaxGroupRecords each). The stored bytes are copied as they are, so the chain verifies (or fails) exactly as before;
+    // a row whose key breaks the run (a gap, or moved records) starts a new group, so each record keeps its storage key.
+    private static void MigrateRowsToGroups(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT tenant, seq, ts, decision, agent, session, resource, record FROM lineage_records ORDER BY tenant, seq;";
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO lineage_groups (tenant, first_seq, last_seq, min_ts, max_ts, flagged, keys, records)
+            VALUES ($tenant, $first, $last, $min, $max, $flagged, $keys, $records);
+            """;
+        var builder = new LineageGroupBuilder();
+        string? tenant = null;
+
+        void Flush()
+        {
+            if (builder.Count == 0)
+            {
+                return;
+            }
+
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$tenant", tenant);
+            insert.Parameters.AddWithValue("$first", builder.FirstSequence);
+            insert.Parameters.AddWithValue("$last", builder.LastSequence);
+            insert.Parameters.AddWithValue("$min", builder.MinTicks);
+            insert.Parameters.AddWithValue("$max", builder.MaxTicks);
+            insert.Parameters.AddWithValue("$flagged", builder.Flagged ? 1 : 0);
+            insert.Parameters.AddWithValue("$keys", Encoding.UTF8.GetString(builder.KeysJson()));
+            insert.Parameters.AddWithValue("$records", builder.Records.ToArray());
+            insert.ExecuteNonQuery();
+            builder.Reset();
+        }
+
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var rowTenant = reader.GetString(0);
+                var seq = reader.GetInt64(1);
+                if (builder.Count > 0
+                    && (!string.Equals(rowTenant, tenant, StringComparison.Ordinal) || seq != builder.LastSequence + 1 || builder.Count == MaxGroupRecords))
+                {
+                    Flush();
+                }
+
+                tenant = rowTenant;
+                var bytes = reader.IsDBNull(7) ? [] : (byte[])reader.GetValue(7);
+                builder.Add(
+                    seq,
+                    reader.GetInt64(2),
+                    reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    bytes);
+            }
+        }
+
+        Flush();
     }
 
     private void WriterLoop()
@@ -444,53 +531,58 @@ public sealed class SqliteLineageLog : ILineageLog
 
     private void AppendCore(IReadOnlyList<LineageRecord> records)
     {
+        // Each tenant's records, in batch order (the contract: increasing sequence per tenant).
+        var tenants = new Dictionary<string, List<LineageRecord>>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var tenantId = record.Event.TenantId;
+            if (!tenants.TryGetValue(tenantId, out var list))
+            {
+                tenants[tenantId] = list = [];
+            }
+
+            list.Add(record);
+        }
+
         using var transaction = _writeConnection.BeginTransaction();
         try
         {
-            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-            var next = 0;
-            while (next < records.Count)
-            {
-                // Several rows per statement: one execution per chunk, not per row.
-                var rows = RowsPerInsert[^1];
-                foreach (var size in RowsPerInsert)
-                {
-                    if (records.Count - next >= size)
-                    {
-                        rows = size;
-                        break;
-                    }
-                }
-
-                var insert = InsertStatement(rows);
-                for (var row = 0; row < rows; row++)
-                {
-                    var record = records[next + row];
-                    var e = record.Event;
-
-                    // Bound by position (1-based): the parameter at column c of row r is r * InsertColumns + c + 1.
-                    var at = (row * InsertColumns) + 1;
-                    BindText(insert, at, e.TenantId);
-                    Check(raw.sqlite3_bind_int64(insert, at + 1, record.Sequence));
-                    Check(raw.sqlite3_bind_int64(insert, at + 2, e.OccurredAt.UtcTicks));
-                    Check(raw.sqlite3_bind_int(insert, at + 3, (int)e.Kind));
-                    Check(raw.sqlite3_bind_int(insert, at + 4, (int)e.Decision));
-                    BindText(insert, at + 5, e.AgentId);
-                    BindText(insert, at + 6, e.SessionId);
-                    BindText(insert, at + 7, e.Resource);
-                    Check(raw.sqlite3_bind_blob(insert, at + 8, LineageRecordSerializer.GetStoredBytes(record)));
-                    heads[e.TenantId] = ChainHead.Of(record);
-                }
-
-                Execute(insert);
-                next += rows;
-            }
-
-            var head = HeadStatement();
-            Span<byte> hash = stackalloc byte[LineageHash.Length];
             Dictionary<string, long>? movedMarks = null;
-            foreach (var (tenantId, chainHead) in heads)
+            Span<byte> hash = stackalloc byte[LineageHash.Length];
+            foreach (var (tenantId, list) in tenants)
             {
+                // A record at or below what is stored (another writer appended) or below its predecessor: nothing of the
+                // batch is written.
+                var previous = LastStoredSequence(tenantId);
+                foreach (var record in list)
+                {
+                    if (record.Sequence <= previous)
+                    {
+                        throw new LineageConflictException(
+                            $"Record {record.Sequence} of tenant '{tenantId}' is not above the stored or preceding record {previous}; the batch was not written.");
+                    }
+
+                    previous = record.Sequence;
+                }
+
+                // One group per run of consecutive sequences (the writer's batches are one run), at most MaxGroupRecords each.
+                long lastGroup = 0;
+                var start = 0;
+                while (start < list.Count)
+                {
+                    var end = start + 1;
+                    while (end < list.Count && end - start < MaxGroupRecords && list[end].Sequence == list[end - 1].Sequence + 1)
+                    {
+                        end++;
+                    }
+
+                    InsertGroup(tenantId, list, start, end);
+                    lastGroup = list[start].Sequence;
+                    start = end;
+                }
+
+                var chainHead = ChainHead.Of(list[^1]);
+                var head = HeadStatement();
                 chainHead.Hash.CopyTo(hash);
                 BindText(head, 1, tenantId);
                 Check(raw.sqlite3_bind_int64(head, 2, chainHead.Sequence));
@@ -500,8 +592,8 @@ public sealed class SqliteLineageLog : ILineageLog
                 var mark = KeyMark(tenantId);
                 if (chainHead.Sequence - mark >= _keyFlushRecords)
                 {
-                    WriteKeyEntries(tenantId, mark, chainHead.Sequence);
-                    (movedMarks ??= new(StringComparer.Ordinal))[tenantId] = chainHead.Sequence;
+                    WriteKeyEntries(tenantId, mark, lastGroup);
+                    (movedMarks ??= new(StringComparer.Ordinal))[tenantId] = lastGroup;
                 }
             }
 
@@ -511,11 +603,16 @@ public sealed class SqliteLineageLog : ILineageLog
                 _keyMarks[tenantId] = mark;
             }
         }
+        catch (LineageConflictException)
+        {
+            // Found before anything of the tenant was written; disposing the transaction rolls back the other tenants'.
+            throw;
+        }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {
             // OR ROLLBACK: SQLite has already rolled the whole transaction back; this only closes the ADO.NET side.
             RollbackQuietly(transaction);
-            throw new LineageConflictException("A record with the same tenant and sequence is already stored; the batch was not written.", ex);
+            throw new LineageConflictException("A group with the same tenant and first sequence is already stored; the batch was not written.", ex);
         }
         catch
         {
@@ -523,6 +620,43 @@ public sealed class SqliteLineageLog : ILineageLog
             DropCommands();
             throw;
         }
+    }
+
+    // Writes records [start, end) of one tenant (consecutive sequences) as one group row.
+    private void InsertGroup(string tenantId, List<LineageRecord> list, int start, int end)
+    {
+        var group = _group;
+        group.Reset();
+        for (var i = start; i < end; i++)
+        {
+            var record = list[i];
+            var e = record.Event;
+            group.Add(record.Sequence, e.OccurredAt.UtcTicks, (int)e.Decision, e.AgentId, e.SessionId, e.Resource, LineageRecordSerializer.GetStoredBytes(record));
+        }
+
+        // OR ROLLBACK, not the default ABORT: a conflict fails the whole transaction anyway (a batch is stored whole or
+        // not at all), and SQLite then keeps no statement journal.
+        var insert = _groupInsert ??= Prepare("""
+            INSERT OR ROLLBACK INTO lineage_groups (tenant, first_seq, last_seq, min_ts, max_ts, flagged, keys, records)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+            """);
+        BindText(insert, 1, tenantId);
+        Check(raw.sqlite3_bind_int64(insert, 2, group.FirstSequence));
+        Check(raw.sqlite3_bind_int64(insert, 3, group.LastSequence));
+        Check(raw.sqlite3_bind_int64(insert, 4, group.MinTicks));
+        Check(raw.sqlite3_bind_int64(insert, 5, group.MaxTicks));
+        Check(raw.sqlite3_bind_int(insert, 6, group.Flagged ? 1 : 0));
+        Check(raw.sqlite3_bind_text(insert, 7, group.KeysJson()));
+        Check(raw.sqlite3_bind_blob(insert, 8, group.Records));
+        Execute(insert);
+    }
+
+    // The highest stored sequence of a tenant (0: none): the last sequence of its last group. INVARIANT: writer thread,
+    // inside the transaction (read on every commit, so another writer's appends are seen).
+    private long LastStoredSequence(string tenantId)
+    {
+        var read = _lastStored ??= Prepare("SELECT last_seq FROM lineage_groups WHERE tenant = ?1 ORDER BY first_seq DESC LIMIT 1;");
+        return ReadSingleInt64(read, tenantId);
     }
 
     // The stored key mark of a tenant (0: none), read once and then kept. INVARIANT: writer thread, inside a transaction.
@@ -533,33 +667,41 @@ public sealed class SqliteLineageLog : ILineageLog
             return cached;
         }
 
-        var read = _keyMarkRead ??= Prepare("SELECT seq FROM lineage_key_marks WHERE tenant = ?1;");
+        var read = _keyMarkRead ??= Prepare("SELECT first_seq FROM lineage_group_marks WHERE tenant = ?1;");
+        var mark = ReadSingleInt64(read, tenantId);
+        _keyMarks[tenantId] = mark;
+        return mark;
+    }
+
+    // Runs a one-column, at-most-one-row query bound to a tenant; 0 when it returns no row.
+    private long ReadSingleInt64(sqlite3_stmt read, string tenantId)
+    {
         BindText(read, 1, tenantId);
         var rc = raw.sqlite3_step(read);
-        var mark = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(read, 0) : 0;
+        var value = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(read, 0) : 0;
         raw.sqlite3_reset(read);
         if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
         {
             SqliteException.ThrowExceptionForRC(rc, _writeConnection.Handle);
         }
 
-        _keyMarks[tenantId] = mark;
-        return mark;
+        return value;
     }
 
-    // Writes the key entries of a tenant's records (mark, upTo] and moves its stored mark to upTo, in the caller's
-    // transaction: one sorted bulk insert, so each leaf page of lineage_keys is written once per flush, not per commit.
+    // Writes the key entries of a tenant's groups with first sequence in (mark, upTo] and moves its stored mark to upTo,
+    // in the caller's transaction: one sorted bulk insert, so each leaf page of lineage_group_keys is written once per
+    // flush, not per commit.
     private void WriteKeyEntries(string tenantId, long mark, long upTo)
     {
-        var flush = _keyFlush ??= Prepare("INSERT OR IGNORE INTO lineage_keys (tenant, field, value, seq) " + KeyEntriesSelect + ";");
+        var flush = _keyFlush ??= Prepare("INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq) " + KeyEntriesSelect + ";");
         BindText(flush, 1, tenantId);
         Check(raw.sqlite3_bind_int64(flush, 2, mark));
         Check(raw.sqlite3_bind_int64(flush, 3, upTo));
         Execute(flush);
 
         var upsert = _keyMarkUpsert ??= Prepare("""
-            INSERT INTO lineage_key_marks (tenant, seq) VALUES (?1, ?2)
-            ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq;
+            INSERT INTO lineage_group_marks (tenant, first_seq) VALUES (?1, ?2)
+            ON CONFLICT (tenant) DO UPDATE SET first_seq = excluded.first_seq;
             """);
         BindText(upsert, 1, tenantId);
         Check(raw.sqlite3_bind_int64(upsert, 2, upTo));
@@ -589,32 +731,6 @@ public sealed class SqliteLineageLog : ILineageLog
         {
             SqliteException.ThrowExceptionForRC(rc, _writeConnection.Handle);
         }
-    }
-
-    // The prepared insert for a number of rows, made once per size. INVARIANT: writer thread only.
-    // The statements are driven through SQLitePCL directly and bound by position: Microsoft.Data.Sqlite binds each
-    // parameter by name, and SQLite finds a name by a linear scan of the statement's names (sqlite3VListNameToNum), so a
-    // 64-row insert (576 parameters) made ~166,000 string compares per execution: 9 % of the host's CPU in a profile of
-    // the durable stream benchmark.
-    private sqlite3_stmt InsertStatement(int rows)
-    {
-        if (_inserts.TryGetValue(rows, out var cached))
-        {
-            return cached;
-        }
-
-        // OR ROLLBACK, not the default ABORT: a conflict fails the whole transaction anyway (a batch is stored whole or
-        // not at all), and a multi-row statement that can only abort needs a statement journal, which copies every page
-        // it touches (a third of the insert's CPU at 64 rows). With ROLLBACK SQLite keeps no statement journal.
-        var sql = new StringBuilder("INSERT OR ROLLBACK INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record) VALUES ");
-        for (var row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        }
-
-        var statement = Prepare(sql.Append(';').ToString());
-        _inserts[rows] = statement;
-        return statement;
     }
 
     private sqlite3_stmt HeadStatement() => _headUpsert ??= Prepare("""
@@ -649,12 +765,10 @@ public sealed class SqliteLineageLog : ILineageLog
 
     private void DropCommands()
     {
-        foreach (var statement in _inserts.Values)
-        {
-            statement.Dispose();
-        }
-
-        _inserts.Clear();
+        _groupInsert?.Dispose();
+        _groupInsert = null;
+        _lastStored?.Dispose();
+        _lastStored = null;
         _headUpsert?.Dispose();
         _headUpsert = null;
         _keyFlush?.Dispose();
@@ -684,15 +798,29 @@ public sealed class SqliteLineageLog : ILineageLog
         }
     }
 
-    // Reads one page fully before yielding, so no read transaction stays open while the consumer works.
-    private async Task<List<KeyValuePair<long, LineageRecord>>> ReadPageAsync(
+    // The first sequence of the group that holds storage key `from` (the last group starting at or before it), or `from`
+    // when none does: reading groups from there on misses no record with a key at or above `from`. Groups are never
+    // changed once written, so this may run in a snapshot of its own.
+    private async Task<long> GroupStartAsync(string tenantId, long from, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(first_seq), $from) FROM lineage_groups WHERE tenant = $tenant AND first_seq <= $from;";
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$from", from);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    // Reads one page of groups fully before the caller decodes and yields, so no read transaction stays open while the
+    // consumer works.
+    private async Task<List<StoredGroup>> ReadGroupsAsync(
         string sql,
         string tenantId,
         Action<SqliteCommand> bind,
         int limit,
         CancellationToken cancellationToken)
     {
-        var page = new List<KeyValuePair<long, LineageRecord>>(Math.Min(limit, PageSize));
+        var page = new List<StoredGroup>(limit);
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -702,29 +830,55 @@ public sealed class SqliteLineageLog : ILineageLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            page.Add(new(reader.GetInt64(0), Decode(tenantId, reader)));
+            page.Add(new(reader.GetInt64(0), reader.IsDBNull(1) ? [] : (byte[])reader.GetValue(1)));
         }
 
         return page;
     }
 
-    private static LineageRecord Decode(string tenantId, SqliteDataReader reader)
+    // A group's records in stored order, each with its storage key (the group's first sequence plus its position),
+    // decoded one at a time: a record that does not decode throws only after every record before it was yielded.
+    private static IEnumerable<(long Key, LineageRecord Record)> DecodeGroup(string tenantId, StoredGroup group)
     {
-        var storedSequence = reader.GetInt64(0);
-        try
+        var blob = group.Records;
+        var offset = 0;
+        var key = group.FirstSequence;
+        while (offset < blob.Length)
         {
-            var bytes = reader.IsDBNull(1) ? [] : (byte[])reader.GetValue(1);
-            return LineageRecordSerializer.Deserialize(bytes);
-        }
-        catch (Exception ex) when (ex is LineageFormatException or InvalidCastException)
-        {
-            throw new LineageFormatException($"Record {storedSequence} of tenant '{tenantId}' does not decode: {ex.Message}", ex)
+            if (blob.Length - offset < LineageGroupBuilder.PrefixLength)
             {
-                TenantId = tenantId,
-                StoredSequence = storedSequence,
-            };
+                throw Undecodable(tenantId, key, "the group's blob ends inside a length prefix.", null);
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(offset));
+            offset += LineageGroupBuilder.PrefixLength;
+            if (length < 0 || length > blob.Length - offset)
+            {
+                throw Undecodable(tenantId, key, $"its length {length} runs past the group's blob.", null);
+            }
+
+            LineageRecord record;
+            try
+            {
+                record = LineageRecordSerializer.Deserialize(blob.AsMemory(offset, length));
+            }
+            catch (LineageFormatException ex)
+            {
+                throw Undecodable(tenantId, key, ex.Message, ex);
+            }
+
+            yield return (key, record);
+            offset += length;
+            key++;
         }
     }
+
+    private static LineageFormatException Undecodable(string tenantId, long storedSequence, string message, Exception? inner) =>
+        new($"Record {storedSequence} of tenant '{tenantId}' does not decode: {message}", inner!)
+        {
+            TenantId = tenantId,
+            StoredSequence = storedSequence,
+        };
 
     internal static string BuildQuerySql(LineageQuery query)
     {
@@ -735,82 +889,59 @@ public sealed class SqliteLineageLog : ILineageLog
             : (0, null);
         if (key is null)
         {
-            var sql = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > $after");
+            var sql = new StringBuilder("SELECT first_seq, records FROM lineage_groups WHERE tenant = $tenant AND first_seq >= $start");
             AppendConditions(sql, query, string.Empty);
-            return sql.Append(" ORDER BY seq LIMIT $limit;").ToString();
+            return sql.Append(" ORDER BY first_seq LIMIT $limit;").ToString();
         }
 
-        // The keyed records (up to the tenant's key mark) through lineage_keys, then the records above the mark (at most
-        // about KeyFlushRecords) by sequence: disjoint by construction, even if the key tables were altered, and read in
-        // one statement, so in one snapshot (a flush between two reads could not hide or repeat a record).
-        const string Mark = "coalesce((SELECT m.seq FROM lineage_key_marks m WHERE m.tenant = $tenant), 0)";
-        var keyed = new StringBuilder("SELECT r.seq AS seq, r.record AS record FROM lineage_keys k ")
-            .Append("JOIN lineage_records r ON r.tenant = k.tenant AND r.seq = k.seq WHERE k.tenant = $tenant AND k.field = ")
+        // The keyed groups (up to the tenant's key mark) through lineage_group_keys, then the groups above the mark (at
+        // most about KeyFlushRecords records) by sequence: disjoint by construction, even if the key tables were altered,
+        // and read in one statement, so in one snapshot (a flush between two reads could not hide or repeat a group).
+        const string Mark = "coalesce((SELECT m.first_seq FROM lineage_group_marks m WHERE m.tenant = $tenant), 0)";
+        var keyed = new StringBuilder("SELECT g.first_seq AS first_seq, g.records AS records FROM lineage_group_keys k ")
+            .Append("JOIN lineage_groups g ON g.tenant = k.tenant AND g.first_seq = k.first_seq WHERE k.tenant = $tenant AND k.field = ")
             .Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key)
-            .Append(" AND k.seq > $after AND k.seq <= ").Append(Mark);
-        AppendConditions(keyed, query, "r.");
-        keyed.Append(" ORDER BY k.seq LIMIT $limit");
+            .Append(" AND k.first_seq >= $start AND k.first_seq <= ").Append(Mark);
+        AppendConditions(keyed, query, "g.");
+        keyed.Append(" ORDER BY k.first_seq LIMIT $limit");
 
-        var tail = new StringBuilder("SELECT seq, record FROM lineage_records WHERE tenant = $tenant AND seq > max($after, ")
-            .Append(Mark).Append(')');
+        var tail = new StringBuilder("SELECT first_seq, records FROM lineage_groups WHERE tenant = $tenant AND first_seq >= max($start, ")
+            .Append(Mark).Append(" + 1)");
         AppendConditions(tail, query, string.Empty);
-        tail.Append(" ORDER BY seq LIMIT $limit");
+        tail.Append(" ORDER BY first_seq LIMIT $limit");
 
-        return $"SELECT seq, record FROM (SELECT * FROM ({keyed}) UNION ALL SELECT * FROM ({tail})) ORDER BY seq LIMIT $limit;";
+        return $"SELECT first_seq, records FROM (SELECT * FROM ({keyed}) UNION ALL SELECT * FROM ({tail})) ORDER BY first_seq LIMIT $limit;";
     }
 
-    // The query's filters on lineage_records' columns (prefix: the table's alias and a dot, or empty).
+    // The query's filters on lineage_groups' columns (prefix: the table's alias and a dot, or empty). They only narrow
+    // the groups read; each record is then checked against the whole query.
     private static void AppendConditions(StringBuilder sql, LineageQuery query, string prefix)
     {
         if (query.UpToSequence is not null)
         {
-            sql.Append(" AND ").Append(prefix).Append("seq <= $upTo");
+            sql.Append(" AND ").Append(prefix).Append("first_seq <= $upTo");
         }
 
-        if (query.SessionId is not null)
+        if (query.Decision is >= LineageDecision.Deny)
         {
-            sql.Append(" AND ").Append(prefix).Append("session = $session");
-        }
-
-        if (query.AgentId is not null)
-        {
-            sql.Append(" AND ").Append(prefix).Append("agent = $agent");
-        }
-
-        if (query.Resource is not null)
-        {
-            sql.Append(" AND ").Append(prefix).Append("resource = $resource");
-        }
-
-        if (query.Decision is { } decision)
-        {
-            sql.Append(" AND ").Append(prefix).Append("decision = $decision");
-            if (decision >= LineageDecision.Deny)
-            {
-                sql.Append(" AND ").Append(prefix).Append(IndexedDecisions);
-            }
-        }
-
-        if (query.Kind is not null)
-        {
-            sql.Append(" AND ").Append(prefix).Append("kind = $kind");
+            sql.Append(" AND ").Append(prefix).Append(FlaggedGroups);
         }
 
         if (query.From is not null)
         {
-            sql.Append(" AND ").Append(prefix).Append("ts >= $from");
+            sql.Append(" AND ").Append(prefix).Append("max_ts >= $from");
         }
 
         if (query.To is not null)
         {
-            sql.Append(" AND ").Append(prefix).Append("ts < $to");
+            sql.Append(" AND ").Append(prefix).Append("min_ts < $to");
         }
     }
 
-    private static void BindQuery(SqliteCommand command, LineageQuery query, long after)
+    private static void BindQuery(SqliteCommand command, LineageQuery query, long start)
     {
         var p = command.Parameters;
-        p.AddWithValue("$after", after);
+        p.AddWithValue("$start", start);
         if (query.UpToSequence is { } upTo)
         {
             p.AddWithValue("$upTo", upTo);
@@ -820,25 +951,13 @@ public sealed class SqliteLineageLog : ILineageLog
         {
             p.AddWithValue("$session", query.SessionId);
         }
-
-        if (query.AgentId is not null)
+        else if (query.AgentId is not null)
         {
             p.AddWithValue("$agent", query.AgentId);
         }
-
-        if (query.Resource is not null)
+        else if (query.Resource is not null)
         {
             p.AddWithValue("$resource", query.Resource);
-        }
-
-        if (query.Decision is { } decision)
-        {
-            p.AddWithValue("$decision", (int)decision);
-        }
-
-        if (query.Kind is { } kind)
-        {
-            p.AddWithValue("$kind", (int)kind);
         }
 
         if (query.From is { } from)
@@ -858,6 +977,9 @@ public sealed class SqliteLineageLog : ILineageLog
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    // One stored group as read: its first sequence (the storage key of its first record) and its blob.
+    private readonly record struct StoredGroup(long FirstSequence, byte[] Records);
 
     private sealed class PendingAppend(IReadOnlyList<LineageRecord> records)
     {

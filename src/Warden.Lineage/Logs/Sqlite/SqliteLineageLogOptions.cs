@@ -27,9 +27,10 @@ public sealed class SqliteLineageLogOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How many records of a tenant may wait for their session, agent and resource key entries (schema version 3):
-    /// the commit that reaches this many writes the entries of all of them at once. Queries scan at most this many
-    /// unkeyed records (plus one batch) by sequence. Default 1,024; internal so tests can make it small.
+    /// How many records of a tenant may wait for their groups' session, agent and resource key entries (schema version
+    /// 4): the commit that reaches this many writes the entries of all of those groups at once. Queries by key scan the
+    /// groups above the mark (about this many records, plus one batch) by sequence. Default 1,024; internal so tests can
+    /// make it small.
     /// </summary>
     internal int KeyFlushRecords { get; set; } = 1024;
 

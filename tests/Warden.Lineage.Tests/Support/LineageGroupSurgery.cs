@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using Microsoft.Data.Sqlite;
+
+namespace Warden.Lineage.Tests.Support;
+
+/// <summary>
+/// Tampers with the records inside a schema-4 <c>lineage.db</c> (one row per commit group, the records length-prefixed
+/// in one blob) the way an attacker with the file would: replace, remove or insert a record inside a group, rewriting
+/// only the group's blob. Group-level tampering (drop or move a whole group) is plain SQL on <c>lineage_groups</c>.
+/// </summary>
+internal static class LineageGroupSurgery
+{
+    /// <summary>The groups of a tenant in key order: first sequence and the stored bytes of each record.</summary>
+    public static async Task<List<(long First, List<byte[]> Records)>> ReadGroupsAsync(string file, string tenant)
+    {
+        await using var connection = await OpenAsync(file);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_seq, records FROM lineage_groups WHERE tenant = $t ORDER BY first_seq;";
+        command.Parameters.AddWithValue("$t", tenant);
+        var groups = new List<(long, List<byte[]>)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            groups.Add((reader.GetInt64(0), Split((byte[])reader.GetValue(1))));
+        }
+
+        return groups;
+    }
+
+    /// <summary>The stored bytes of the record at storage key <paramref name="seq"/>.</summary>
+    public static async Task<byte[]> ReadRecordAsync(string file, string tenant, long seq)
+    {
+        var (first, records) = await GroupOfAsync(file, tenant, seq);
+        return records[(int)(seq - first)];
+    }
+
+    /// <summary>Replaces the bytes of the record at storage key <paramref name="seq"/> inside its group.</summary>
+    public static Task ReplaceAsync(string file, string tenant, long seq, byte[] bytes) =>
+        EditAsync(file, tenant, seq, (records, at) => records[at] = bytes);
+
+    /// <summary>Removes the record at storage key <paramref name="seq"/> from its group (the group row stays).</summary>
+    public static Task RemoveAsync(string file, string tenant, long seq) =>
+        EditAsync(file, tenant, seq, (records, at) => records.RemoveAt(at));
+
+    /// <summary>Inserts a record before the one at storage key <paramref name="seq"/> (or after the group's last when seq is one past it).</summary>
+    public static Task InsertAsync(string file, string tenant, long seq, byte[] bytes) =>
+        EditAsync(file, tenant, seq, (records, at) => records.Insert(at, bytes));
+
+    /// <summary>Removes every record at or after storage key <paramref name="seq"/>: cuts its group, deletes the groups after it.</summary>
+    public static async Task RemoveFromAsync(string file, string tenant, long seq)
+    {
+        await EditAsync(file, tenant, seq, (records, at) => records.RemoveRange(at, records.Count - at));
+        await SqlAsync(file, "DELETE FROM lineage_groups WHERE tenant = $t AND first_seq > $s;", ("$t", tenant), ("$s", seq));
+    }
+
+    public static async Task SqlAsync(string file, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(file);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Records as a group blob: each one's bytes after a 4-byte little-endian length.</summary>
+    public static byte[] Join(IEnumerable<byte[]> records)
+    {
+        var stream = new MemoryStream();
+        Span<byte> prefix = stackalloc byte[4];
+        foreach (var record in records)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(prefix, record.Length);
+            stream.Write(prefix);
+            stream.Write(record);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static List<byte[]> Split(byte[] blob)
+    {
+        var records = new List<byte[]>();
+        for (var offset = 0; offset < blob.Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(offset));
+            records.Add(blob.AsSpan(offset + 4, length).ToArray());
+            offset += 4 + length;
+        }
+
+        return records;
+    }
+
+    private static async Task<(long First, List<byte[]> Records)> GroupOfAsync(string file, string tenant, long seq)
+    {
+        var groups = await ReadGroupsAsync(file, tenant);
+        return groups.Last(g => g.First <= seq);
+    }
+
+    private static async Task EditAsync(string file, string tenant, long seq, Action<List<byte[]>, int> edit)
+    {
+        var (first, records) = await GroupOfAsync(file, tenant, seq);
+        edit(records, (int)(seq - first));
+        await SqlAsync(
+            file,
+            "UPDATE lineage_groups SET records = $r WHERE tenant = $t AND first_seq = $f;",
+            ("$r", Join(records)),
+            ("$t", tenant),
+            ("$f", first));
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(string file)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 10 }.ToString());
+        await connection.OpenAsync();
+        return connection;
+    }
+}
