@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
+using Warden.Grains.Hosting;
 using Warden.Storage;
 using Warden.Storage.Hosting;
 using Warden.Storage.Options;
@@ -50,7 +51,7 @@ public static class StorageHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.AddWardenStorage(configuration);
-        silo.AddMemoryStreams(StreamProvider);
+        silo.AddWardenEventStreams(StreamProvider);
         return silo;
     }
 }

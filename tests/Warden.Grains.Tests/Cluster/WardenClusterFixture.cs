@@ -68,7 +68,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
             silo.Services.AddLogging(logging => logging.AddProvider(Log));
             silo.AddMemoryGrainStorage("warden");
             silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams("warden");
+            silo.AddWardenEventStreams();
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
@@ -85,7 +85,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client =>
         {
             client.Services.AddLogging(logging => logging.AddProvider(Log));
-            client.AddMemoryStreams("warden");
+            client.AddWardenEventStreams();
         });
         _running = new RunningClock(Clock);
         Cluster = builder.Build();
