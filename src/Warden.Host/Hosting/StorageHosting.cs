@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration.Memory;
-using Warden.Grains.Hosting;
 using Warden.Storage;
 using Warden.Storage.Hosting;
 using Warden.Storage.Options;
@@ -51,7 +50,7 @@ public static class StorageHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.AddWardenStorage(configuration);
-        silo.AddWardenEventStreams(StreamProvider);
+        silo.AddMemoryStreams(StreamProvider);
         return silo;
     }
 }

@@ -68,7 +68,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
             silo.Services.AddLogging(logging => logging.AddProvider(Log));
             silo.AddMemoryGrainStorage("warden");
             silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddWardenEventStreams();
+            silo.AddMemoryStreams("warden");
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
@@ -85,7 +85,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client =>
         {
             client.Services.AddLogging(logging => logging.AddProvider(Log));
-            client.AddWardenEventStreams();
+            client.AddMemoryStreams("warden");
         });
         _running = new RunningClock(Clock);
         Cluster = builder.Build();
