@@ -173,6 +173,114 @@ public static class LineageRecordSerializer
         }
     }
 
+    /// <summary>
+    /// Whether a stored record can match <paramref name="filter"/>, judged from its bytes without decoding it: only
+    /// the tenant, sequence, time, kind, agent, session, resource and decision elements are read, and strings are
+    /// compared as UTF-8 bytes. False only when those elements parse and one of them rules the record out; anything
+    /// else (a malformed record, a string that is not valid UTF-8, a timestamp out of range) is a "maybe", so the
+    /// caller decodes the record and <see cref="Query.LineageQuery.Matches"/> decides, or the decoder fails as it would
+    /// have. INVARIANT: reads the elements in <see cref="ReadCore"/>'s order and under its rules.
+    /// </summary>
+    internal static bool MayMatch(ReadOnlyMemory<byte> stored, Query.StoredRecordFilter filter)
+    {
+        try
+        {
+            var reader = new MessagePackReader(stored);
+            var count = reader.ReadArrayHeader();
+            var version = reader.ReadInt32();
+            if (count is not (StoredElementCount or StoredElementCount + 1) || version is not (FormatVersion or StepFormatVersion))
+            {
+                return true;
+            }
+
+            if (StringField(ref reader, filter.Tenant) == FieldMatch.No)
+            {
+                return false;
+            }
+
+            var sequence = reader.ReadInt64();
+            if (sequence <= filter.AfterSequence || sequence > filter.UpToSequence)
+            {
+                return false;
+            }
+
+            var ticks = reader.ReadInt64();
+            if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return true;
+            }
+
+            if (ticks < filter.FromTicks || ticks >= filter.ToTicks)
+            {
+                return false;
+            }
+
+            var kind = reader.ReadInt32();
+            if (filter.Kind is { } wantedKind && kind != wantedKind)
+            {
+                return false;
+            }
+
+            if (StringField(ref reader, filter.Agent) == FieldMatch.No || StringField(ref reader, filter.Session) == FieldMatch.No)
+            {
+                return false;
+            }
+
+            reader.Skip(); // intent
+            reader.Skip(); // action
+            if (StringField(ref reader, filter.Resource) == FieldMatch.No)
+            {
+                return false;
+            }
+
+            reader.Skip(); // decision id
+            var decision = reader.ReadInt32();
+            return filter.Decision is not { } wantedDecision || decision == wantedDecision;
+        }
+        catch (MessagePackSerializationException)
+        {
+            return true;
+        }
+        catch (EndOfStreamException)
+        {
+            return true;
+        }
+    }
+
+    // Reads (or skips) one string element and compares it with the wanted UTF-8 bytes (null: any value).
+    private static FieldMatch StringField(ref MessagePackReader reader, byte[]? wanted)
+    {
+        if (wanted is null)
+        {
+            reader.Skip();
+            return FieldMatch.Maybe;
+        }
+
+        if (reader.TryReadNil())
+        {
+            return FieldMatch.No;
+        }
+
+        if (!reader.TryReadStringSpan(out var bytes))
+        {
+            // A string split across buffer segments: not compared here.
+            reader.Skip();
+            return FieldMatch.Maybe;
+        }
+
+        // Equal valid UTF-8 bytes are equal strings and unequal ones unequal; invalid bytes decode with replacement
+        // characters, so only the decoded record can say.
+        return bytes.SequenceEqual(wanted) ? FieldMatch.Maybe
+            : System.Text.Unicode.Utf8.IsValid(bytes) ? FieldMatch.No
+            : FieldMatch.Maybe;
+    }
+
+    private enum FieldMatch
+    {
+        Maybe,
+        No,
+    }
+
     private static ArrayBufferWriter<byte> RentBuffer()
     {
         // One buffer per thread: encoding never awaits, so no other encode can interleave on the same thread.

@@ -254,6 +254,7 @@ public sealed class SqliteLineageLog : ILineageLog
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         var sql = BuildQuerySql(query);
+        var filter = new StoredRecordFilter(query);
         var start = await GroupStartAsync(query.TenantId, query.AfterSequence == long.MaxValue ? long.MaxValue : query.AfterSequence + 1, cancellationToken).ConfigureAwait(false);
         var yielded = 0;
         while (true)
@@ -262,7 +263,7 @@ public sealed class SqliteLineageLog : ILineageLog
                 .ConfigureAwait(false);
             foreach (var group in page)
             {
-                foreach (var (_, record) in DecodeGroup(query.TenantId, group))
+                foreach (var (_, record) in DecodeGroup(query.TenantId, group, filter))
                 {
                     // The group's columns are copies that only narrow the search; the decoded record decides (a tampered
                     // column cannot add a match).
@@ -838,7 +839,9 @@ public sealed class SqliteLineageLog : ILineageLog
 
     // A group's records in stored order, each with its storage key (the group's first sequence plus its position),
     // decoded one at a time: a record that does not decode throws only after every record before it was yielded.
-    private static IEnumerable<(long Key, LineageRecord Record)> DecodeGroup(string tenantId, StoredGroup group)
+    // With a filter, a record whose bytes show it cannot match is skipped undecoded (a query by session decodes the
+    // session's records, not the whole commit groups they share with other sessions).
+    private static IEnumerable<(long Key, LineageRecord Record)> DecodeGroup(string tenantId, StoredGroup group, StoredRecordFilter? filter = null)
     {
         var blob = group.Records;
         var offset = 0;
@@ -855,6 +858,13 @@ public sealed class SqliteLineageLog : ILineageLog
             if (length < 0 || length > blob.Length - offset)
             {
                 throw Undecodable(tenantId, key, $"its length {length} runs past the group's blob.", null);
+            }
+
+            if (filter is not null && !filter.MayMatch(blob.AsMemory(offset, length)))
+            {
+                offset += length;
+                key++;
+                continue;
             }
 
             LineageRecord record;
