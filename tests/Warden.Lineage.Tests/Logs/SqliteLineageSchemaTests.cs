@@ -392,23 +392,7 @@ public sealed class SqliteLineageSchemaTests : IDisposable
         using var transaction = connection.BeginTransaction();
         foreach (var record in records)
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO lineage_records (tenant, seq, ts, kind, decision, agent, session, resource, record)
-                VALUES ($tenant, $seq, $ts, $kind, $decision, $agent, $session, $resource, $record);
-                """;
-            var e = record.Event;
-            insert.Parameters.AddWithValue("$tenant", e.TenantId);
-            insert.Parameters.AddWithValue("$seq", record.Sequence);
-            insert.Parameters.AddWithValue("$ts", e.OccurredAt.UtcTicks);
-            insert.Parameters.AddWithValue("$kind", (int)e.Kind);
-            insert.Parameters.AddWithValue("$decision", (int)e.Decision);
-            insert.Parameters.AddWithValue("$agent", (object?)e.AgentId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$session", (object?)e.SessionId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$resource", (object?)e.Resource ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$record", LineageRecordSerializer.Serialize(record));
-            insert.ExecuteNonQuery();
+            InsertRow(connection, transaction, record);
         }
 
         using (var head = connection.CreateCommand())
