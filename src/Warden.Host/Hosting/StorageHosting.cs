@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Warden.Storage;
 using Warden.Storage.Hosting;
 using Warden.Storage.Options;
@@ -42,6 +44,20 @@ public static class StorageHosting
         });
     }
 
+    /// <summary>
+    /// Sets the stream cache's eviction so a message stays about <paramref name="retention"/>: purged once it has been
+    /// cached that long and is that much older than the newest message (Orleans' defaults are 5 and 30 minutes). The
+    /// metadata of a stream (its last sequence token, which spares an active subscriber a cache miss) stays twice as long.
+    /// </summary>
+    /// <param name="options">The provider's eviction options.</param>
+    /// <param name="retention">How long a message stays.</param>
+    internal static void ApplyCacheRetention(StreamCacheEvictionOptions options, TimeSpan retention)
+    {
+        options.DataMinTimeInCache = retention;
+        options.DataMaxAgeInCache = retention;
+        options.MetadataMinTimeInCache = retention * 2;
+    }
+
     /// <summary>Adds the storage, streams and reminders the grains need, as configured.</summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="configuration">The host's configuration (the root).</param>
@@ -50,7 +66,8 @@ public static class StorageHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.AddWardenStorage(configuration);
-        silo.AddMemoryStreams(StreamProvider);
+        silo.AddMemoryStreams(StreamProvider, streams => streams.ConfigureCacheEviction(eviction =>
+            eviction.Configure<IOptions<WardenHostOptions>>((options, host) => ApplyCacheRetention(options, host.Value.StreamCacheRetention))));
         return silo;
     }
 }

@@ -51,6 +51,17 @@ public sealed class WardenHostOptions
     /// </summary>
     public bool InlineIoCompletions { get; set; }
 
+    /// <summary>
+    /// How long the silo's stream cache keeps a published stream message for its subscribers (default 10 s, 1 s to
+    /// 30 min). The <c>warden</c> stream provider is Orleans' in-memory one: its pulling agents cache every message they
+    /// deliver, and Orleans' own default (purge only what is both 5 min in the cache and 30 min older than the newest
+    /// message) keeps 30 minutes of every session event and lineage record, about 700 bytes per decision: at 20,000
+    /// decisions/s the heap would grow by gigabytes. Subscribers read live, milliseconds behind; one that falls further
+    /// behind than this loses the purged messages (the lineage feeds back-fill such gaps from the log).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan StreamCacheRetention { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Orleans silo settings for this node.</summary>
     [Required]
     public WardenClusterOptions Cluster { get; set; } = new();
