@@ -13,8 +13,9 @@ public sealed class WardenEventOptions
     /// Whether a session's <c>DecisionEvent</c>s are also published to its own session stream. Default <c>false</c>:
     /// decisions go to the tenant stream only, and a session stream carries its lifecycle events (opened, grants
     /// issued, approvals requested and decided, policy adopted, ended). Every published event is encoded, queued,
-    /// copied and cached per stream whether or not anyone subscribes; at 32 agents the second copy of each decision was
-    /// about half of the event streams' 13 % of the host's CPU per decision (<c>docs/benchmarks.md</c>). Turn it on
+    /// copied and cached per stream whether or not anyone subscribes: at 32 agents, decisions on both streams were 11 %
+    /// of the host's CPU samples, on the tenant stream only 5 % (host CPU per unary decision 83 → 55 µs,
+    /// <c>docs/benchmarks.md</c>). Turn it on
     /// only for in-cluster subscribers that read a session's decisions from its session stream; others filter the
     /// tenant stream by session id, or use the lineage session feed (gRPC <c>Watch</c>, SSE).
     /// </summary>
