@@ -19,8 +19,8 @@ namespace Warden.Events;
 /// <para>
 /// Until 2026-12 session streams carried decisions too. Every published event is encoded, queued, copied and cached
 /// once per stream whether or not anyone subscribes, and decisions are nearly all of a session's events: publishing
-/// them once instead of twice took the streams' share of the host's CPU at 32 agents from 11 % to 5 % (host CPU per
-/// unary decision 83 → 55 µs in a same-minutes A/B on a loaded machine; <c>docs/benchmarks.md</c>). A silo configured with
+/// them once instead of twice took the streams' share of the host's CPU samples at 32 agents from 11 % to 5 %, about
+/// 5–10 µs of host CPU per unary decision (<c>docs/benchmarks.md</c>). A silo configured with
 /// <c>WardenEventOptions.SessionStreamDecisions</c> (configuration <c>Warden:Events:SessionStreamDecisions=true</c>)
 /// publishes them on session streams as well, for in-cluster subscribers that rely on it.
 /// </para>

@@ -14,8 +14,8 @@ public sealed class WardenEventOptions
     /// decisions go to the tenant stream only, and a session stream carries its lifecycle events (opened, grants
     /// issued, approvals requested and decided, policy adopted, ended). Every published event is encoded, queued,
     /// copied and cached per stream whether or not anyone subscribes: at 32 agents, decisions on both streams were 11 %
-    /// of the host's CPU samples, on the tenant stream only 5 % (host CPU per unary decision 83 → 55 µs,
-    /// <c>docs/benchmarks.md</c>). Turn it on
+    /// of the host's CPU samples, on the tenant stream only 5 %: about 5–10 µs of host CPU per unary decision
+    /// (<c>docs/benchmarks.md</c>). Turn it on
     /// only for in-cluster subscribers that read a session's decisions from its session stream; others filter the
     /// tenant stream by session id, or use the lineage session feed (gRPC <c>Watch</c>, SSE).
     /// </summary>
