@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Warden.Events;
 using Warden.Grains.Diagnostics;
 using Warden.Grains.Lineage;
+using Warden.Grains.Options;
 
 namespace Warden.Grains.Events;
 
 /// <summary>
-/// Publishes a grain's events to the tenant stream and, for session events, the session stream. Observers only:
-/// a failure is logged and never changes a decision or a state transition.
+/// Publishes a grain's events to the tenant stream and, for session events, the session stream: a session stream
+/// carries its session's lifecycle events, and its decisions only with <see cref="WardenEventOptions.SessionStreamDecisions"/>.
+/// Observers only: a failure is logged and never changes a decision or a state transition.
 /// </summary>
 internal sealed class EventPublisher
 {
@@ -25,6 +28,7 @@ internal sealed class EventPublisher
     private readonly IAsyncStream<WardenEvent>? _sessionStream;
     private readonly ILogger _logger;
     private readonly string _key;
+    private bool _sessionStreamDecisions;
     private LineageRecorder? _lineage;
     private string? _tenantId;
     private TenantEventBatcher? _batcher;
@@ -54,7 +58,10 @@ internal sealed class EventPublisher
     /// <param name="logger">Where failures go.</param>
     public static EventPublisher ForSession(Grain grain, string tenantId, string sessionId, ILogger logger) => Create(grain, tenantId, sessionId, logger);
 
-    /// <summary>Publishes events in order; session events to both streams, tenant events to the tenant stream.</summary>
+    /// <summary>
+    /// Publishes events in order: every event to the tenant stream, session events (decisions only with
+    /// <see cref="WardenEventOptions.SessionStreamDecisions"/>) to the session stream.
+    /// </summary>
     /// <remarks>
     /// One batch per stream (<c>OnNextBatchAsync</c>): a queue message carries the whole run of events and observers
     /// still receive them one by one, in order. One enqueue per stream instead of one per event is what keeps the
@@ -93,22 +100,38 @@ internal sealed class EventPublisher
 
     private async Task PublishToSessionAsync(IReadOnlyList<WardenEvent> events)
     {
-        if (_sessionStream is not null)
+        if (_sessionStream is not null && ForSessionStream(events) is { Count: > 0 } sessionEvents)
         {
-            var sessionEvents = new List<WardenEvent>(events.Count);
-            foreach (var e in events)
+            await PublishToAsync(_sessionStream, sessionEvents);
+        }
+    }
+
+    /// <summary>
+    /// The events the session stream carries, in their order: session events, without decisions unless
+    /// <see cref="WardenEventOptions.SessionStreamDecisions"/>. The list itself when it is all of them.
+    /// </summary>
+    private IReadOnlyList<WardenEvent> ForSessionStream(IReadOnlyList<WardenEvent> events)
+    {
+        List<WardenEvent>? kept = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var carried = e is SessionEvent && (_sessionStreamDecisions || e is not DecisionEvent);
+            if (carried)
             {
-                if (e is SessionEvent)
+                kept?.Add(e);
+            }
+            else if (kept is null)
+            {
+                kept = new List<WardenEvent>(events.Count);
+                for (var j = 0; j < i; j++)
                 {
-                    sessionEvents.Add(e);
+                    kept.Add(events[j]);
                 }
             }
-
-            if (sessionEvents.Count > 0)
-            {
-                await PublishToAsync(_sessionStream, sessionEvents);
-            }
         }
+
+        return kept ?? events;
     }
 
     /// <summary>Publishes one event.</summary>
@@ -136,6 +159,13 @@ internal sealed class EventPublisher
             // stream is left for this publisher's drain. Session events need no lineage step here (see PublishAsync).
             _batcher.Enqueue(_tenantId, events);
             if (_sessionStream is null)
+            {
+                return;
+            }
+
+            // A run of decisions starts no drain at all: by default the session stream does not carry them.
+            events = ForSessionStream(events);
+            if (events.Count == 0)
             {
                 return;
             }
@@ -257,6 +287,8 @@ internal sealed class EventPublisher
     private static EventPublisher Create(Grain grain, string tenantId, string? sessionId, ILogger logger)
     {
         var key = sessionId is null ? tenantId : WardenIds.SessionKey(tenantId, sessionId);
+        var sessionStreamDecisions = grain.GrainContext.ActivationServices.GetService(typeof(IOptions<WardenEventOptions>)) is IOptions<WardenEventOptions> options
+            && options.Value.SessionStreamDecisions;
         var lineage = grain.GrainContext.ActivationServices.GetService(typeof(LineageRecorder)) as LineageRecorder;
         var batcher = sessionId is null ? null : grain.GrainContext.ActivationServices.GetService(typeof(TenantEventBatcher)) as TenantEventBatcher;
         try
@@ -270,7 +302,13 @@ internal sealed class EventPublisher
             var sessionStream = sessionId is null
                 ? null
                 : provider.GetStream<WardenEvent>(StreamId.Create(WardenStreams.SessionNamespace, WardenStreams.SessionStreamKey(tenantId, sessionId)));
-            return new EventPublisher(tenantStream, sessionStream, logger, key) { _lineage = lineage, _tenantId = tenantId, _batcher = batcher };
+            return new EventPublisher(tenantStream, sessionStream, logger, key)
+            {
+                _lineage = lineage,
+                _tenantId = tenantId,
+                _batcher = batcher,
+                _sessionStreamDecisions = sessionStreamDecisions,
+            };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {

@@ -13,9 +13,10 @@ namespace Warden.Grains.Hosting;
 public static class WardenGrainsExtensions
 {
     /// <summary>
-    /// Adds Warden's grains' services: <see cref="SessionOptions"/> (validated at start), the per-silo policy cache, and
-    /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered already. Idempotent. The silo
-    /// must also provide grain storage and a stream provider named <c>"warden"</c> and a reminder service.
+    /// Adds Warden's grains' services: <see cref="SessionOptions"/> (validated at start), <see cref="WardenEventOptions"/>
+    /// (configure or bind it yourself, e.g. <c>services.Configure&lt;WardenEventOptions&gt;(section)</c>), the per-silo
+    /// policy cache, and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered already.
+    /// Idempotent. The silo must also provide grain storage and a stream provider named <c>"warden"</c> and a reminder service.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Optional changes to <see cref="SessionOptions"/>.</param>
@@ -47,6 +48,7 @@ public static class WardenGrainsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionOptions>, SessionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyCache>();
+        services.AddOptions<WardenEventOptions>();
         services.TryAddSingleton<TenantEventBatcher>();
         services.TryAddSingleton<ISessionTerminator, AcknowledgedSessionTerminator>();
         services.AddOptions<RevocationOptions>();

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Warden.Grains.Hosting;
+using Warden.Grains.Options;
 using Warden.Storage.Hosting;
 
 namespace Warden.Host.Hosting;
@@ -46,6 +47,7 @@ public static class SiloHosting
             silo.Configure<ReminderOptions>(builder.Configuration.GetSection(RemindersSection));
             silo.AddWardenHostStorage(builder.Configuration);
             silo.AddWardenGrains(sessions => builder.Configuration.GetSection("Warden:Sessions").Bind(sessions));
+            silo.Services.Configure<WardenEventOptions>(builder.Configuration.GetSection(WardenEventOptions.SectionName));
         });
         return builder;
     }

@@ -29,7 +29,7 @@ namespace Warden.Grains.Tests.Cluster;
 /// jumped to fire on time; tests jump it ahead to reach expiries, and await signals.
 /// </para>
 /// </remarks>
-public sealed class WardenClusterFixture : IAsyncLifetime
+public class WardenClusterFixture : IAsyncLifetime
 {
     private RunningClock? _running;
 
@@ -81,6 +81,7 @@ public sealed class WardenClusterFixture : IAsyncLifetime
                 o.ReminderDelay = TimeSpan.FromSeconds(60);
                 o.ReminderPeriod = TimeSpan.FromSeconds(5);
             });
+            ConfigureSilo(silo);
         });
         builder.ConfigureClient(client =>
         {
@@ -90,6 +91,12 @@ public sealed class WardenClusterFixture : IAsyncLifetime
         _running = new RunningClock(Clock);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>What a cluster with other options than the default adds to each silo's configuration.</summary>
+    /// <param name="silo">The silo builder, after Warden's grains are added.</param>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     public async Task DisposeAsync()

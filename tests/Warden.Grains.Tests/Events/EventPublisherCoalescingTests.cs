@@ -3,10 +3,14 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Warden.Events;
 using Warden.Grains.Events;
+using Warden.Sessions;
 
 namespace Warden.Grains.Tests.Events;
 
-/// <summary>A session's events enqueued in a burst go out as a few stream messages, all of them, in order.</summary>
+/// <summary>
+/// A session's events enqueued in a burst go out as a few stream messages, all of them, in order; by default its
+/// session stream gets no decisions.
+/// </summary>
 public sealed class EventPublisherCoalescingTests
 {
     private const int Burst = 100;
@@ -54,6 +58,24 @@ public sealed class EventPublisherCoalescingTests
         await OnGrainLikeScheduler(publisher.FlushAsync);
     }
 
+    [Fact]
+    public async Task Enqueue_DecisionsAndLifecycleEvents_SessionStreamGetsOnlyTheLifecycleEventsInOrder()
+    {
+        var stream = new RecordingStream();
+        var publisher = new EventPublisher(tenantStream: null, stream, NullLogger.Instance, "t/s");
+
+        await OnGrainLikeScheduler(() =>
+        {
+            publisher.Enqueue([Decided(1), Decided(2)]);
+            publisher.Enqueue([Event(3), Decided(4)]);
+            publisher.Enqueue([Decided(5), Event(6)]);
+            return Task.CompletedTask;
+        });
+        await OnGrainLikeScheduler(publisher.FlushAsync);
+
+        Assert.Equal([3L, 6L], stream.Messages.SelectMany(m => m).Cast<SessionEvent>().Select(e => e.Sequence));
+    }
+
     private static Task OnGrainLikeScheduler(Func<Task> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.None, Exclusive).Unwrap();
 
@@ -66,6 +88,22 @@ public sealed class EventPublisherCoalescingTests
         At = DateTimeOffset.UnixEpoch,
         Actor = "system",
         PolicyVersion = 1,
+    };
+
+    private static DecisionEvent Decided(long sequence) => new()
+    {
+        TenantId = "t",
+        SessionId = "s",
+        AgentId = "bot",
+        Sequence = sequence,
+        At = DateTimeOffset.UnixEpoch,
+        Actor = "agent:t/bot",
+        Action = "doc.read",
+        ResourceType = "Doc",
+        ResourceId = "d",
+        Labels = [],
+        InputDigest = string.Empty,
+        Decision = new Decision("d" + sequence, DecisionEffect.Allow, [], [], null, null, 1, DateTimeOffset.UnixEpoch, sequence, [], null),
     };
 
     /// <summary>Records each message (one OnNext or one OnNextBatch) as it is published.</summary>
