@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -605,7 +603,7 @@ internal sealed partial class SessionGrain(
             ResourceType = request.Resource.Type,
             ResourceId = request.Resource.Id,
             Labels = verdict?.Labels ?? (request.Resource.Labels.IsDefault ? [] : request.Resource.Labels),
-            InputDigest = Digest(request.InputJson),
+            InputDigest = InputDigest.Of(request.InputJson),
             Decision = decision,
         });
 
@@ -648,7 +646,7 @@ internal sealed partial class SessionGrain(
         List<SessionEvent> events, EvaluationRequest request, PolicyVerdict verdict, ImmutableArray<DecisionReason>.Builder reasons, string actor, DateTimeOffset now)
     {
         var resource = ResourcePattern.Exact(request.Resource.Type, request.Resource.Id).ToString();
-        var digest = Digest(request.InputJson);
+        var digest = InputDigest.Of(request.InputJson);
         var matching = State.Approvals
             .Where(a => a.Kind == ApprovalKind.Action && a.Action == request.Action && a.Resource == resource && a.InputDigest == digest)
             .ToList();
@@ -1178,29 +1176,6 @@ internal sealed partial class SessionGrain(
         RevocationScope.Tenant => $"tenant frozen: {termination.Reason}",
         _ => termination.Reason,
     };
-
-    /// <summary>Lowercase hex SHA-256 of the tool-argument JSON as received; empty for none.</summary>
-    private static string Digest(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return string.Empty;
-        }
-
-        // Per decision: small arguments are hashed from the stack, without a byte array per call.
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        if (json.Length <= 256)
-        {
-            Span<byte> utf8 = stackalloc byte[json.Length * 3];
-            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(json, utf8)], hash);
-        }
-        else
-        {
-            SHA256.HashData(Encoding.UTF8.GetBytes(json), hash);
-        }
-
-        return Convert.ToHexStringLower(hash);
-    }
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 

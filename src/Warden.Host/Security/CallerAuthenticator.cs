@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,6 +42,14 @@ public sealed class CallerAuthenticator
     private readonly ConcurrentDictionary<TokenHash, CachedAgent> _agents = new();
     private readonly CredentialRevocations _rotations;
 
+    // Kestrel hands out the very same string for a header value that repeats on an HTTP/2 connection, so an agent's
+    // calls on one connection bring one `authorization` string: its hash is kept by the string's identity and the
+    // credential is hashed once per connection, not on every call (a SHA-256 through OpenSSL, 1-4 µs on the decision
+    // path). The same object has the same characters, so it has the same hash. Weak keys: the table keeps no header,
+    // and so no credential, alive; an entry goes with its string.
+    private readonly ConditionalWeakTable<string, HashedHeader> _hashedHeaders = new();
+    private long _credentialHashes;
+
     /// <summary>Creates the authenticator.</summary>
     public CallerAuthenticator(
         IGrainFactory grains,
@@ -80,12 +89,33 @@ public sealed class CallerAuthenticator
             : AuthenticateOperatorAsync(header![token], method);
     }
 
+    /// <summary>How many times a credential was hashed for the agent cache (for tests of the per-header memo).</summary>
+    internal long CredentialHashes => Interlocked.Read(ref _credentialHashes);
+
+    /// <summary>
+    /// The cache key of the credential at <paramref name="token"/> in <paramref name="header"/>: remembered by the header
+    /// string's identity, computed (SHA-256 of the credential's UTF-8) for a header string not seen before.
+    /// </summary>
+    internal TokenHash HeaderCacheKey(string header, Range token)
+    {
+        if (_hashedHeaders.TryGetValue(header, out var hashed) && hashed.Token.Equals(token))
+        {
+            return hashed.Hash;
+        }
+
+        Interlocked.Increment(ref _credentialHashes);
+        var key = CacheKey(header.AsSpan()[token]);
+        _hashedHeaders.AddOrUpdate(header, new HashedHeader(token, key));
+        return key;
+    }
+
     private ValueTask<CallerIdentity> AuthenticateAgentAsync(string header, Range token, string method)
     {
-        // Hot path: a credential verified a moment ago costs one hash of the header's own characters and one lookup,
-        // no allocation; the credential becomes a string of its own only when the grain has to verify it.
+        // Hot path: a credential verified a moment ago costs one lookup by the header's identity (or, for a header
+        // string not seen before, one hash of its characters) and one cache lookup, no allocation; the credential
+        // becomes a string of its own only when the grain has to verify it.
         var now = _time.GetUtcNow();
-        var cacheKey = CacheKey(header.AsSpan()[token]);
+        var cacheKey = HeaderCacheKey(header, token);
         var generation = _rotations.Generation;
         if (_cacheDuration > TimeSpan.Zero && _agents.TryGetValue(cacheKey, out var cached) && cached.Until > now && cached.Generation == generation)
         {
@@ -226,5 +256,8 @@ public sealed class CallerAuthenticator
     private sealed record CachedAgent(AgentIdentity Caller, DateTimeOffset Until, long Generation);
 
     /// <summary>The SHA-256 of a credential: the cache key, so the cache never holds a credential.</summary>
-    private readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D);
+    internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D);
+
+    /// <summary>A header string's credential range and its hash (immutable: replaced whole, read without a lock).</summary>
+    private sealed record HashedHeader(Range Token, TokenHash Hash);
 }

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Host.Security;
 using Warden.Host.Tests.Infrastructure;
 using Warden.Protocol.V1;
 
@@ -154,5 +156,51 @@ public sealed class AuthenticationTests(WardenHostFixture host)
             var doubled = new Metadata { { "authorization", "Bearer " + credential }, { "authorization", "Bearer " + credential } };
             await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.OpenSessionAsync(new OpenSessionRequest { Intent = new Intent { Task = "task" } }, doubled));
         }
+    }
+
+    [Fact]
+    public async Task AgentRuntime_CallsOnOneConnection_CredentialHashedOncePerHeaderString()
+    {
+        var (_, _, agent) = await Scenario.AgentAsync(host, "memo");
+        await using (agent)
+        {
+            var authenticator = host.Services.GetRequiredService<CallerAuthenticator>();
+            var session = await Scenario.OpenSessionAsync(agent);
+            var before = authenticator.CredentialHashes;
+            for (var i = 0; i < 20; i++)
+            {
+                await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+            }
+
+            // Kestrel reuses the header's string on the connection, so the credential is not hashed per call.
+            var hashed = authenticator.CredentialHashes - before;
+            Assert.True(hashed <= 5, $"the credential was hashed {hashed} times for 20 calls on one connection");
+        }
+    }
+
+    [Fact]
+    public void HeaderCacheKey_SameStringHashedOnce_SameTextSameKey_OtherCredentialOtherKey()
+    {
+        var authenticator = host.Services.GetRequiredService<CallerAuthenticator>();
+        var header = "Bearer " + "wdn1.a.memo-tenant.memo-agent." + new string('k', 40);
+        var token = 7..header.Length;
+        var before = authenticator.CredentialHashes;
+
+        var first = authenticator.HeaderCacheKey(header, token);
+        Assert.Equal(first, authenticator.HeaderCacheKey(header, token));
+        Assert.Equal(1, authenticator.CredentialHashes - before);
+
+        // Another string with the same characters: hashed again, to the same key.
+        var copy = new string(header.AsSpan());
+        Assert.NotSame(header, copy);
+        Assert.Equal(first, authenticator.HeaderCacheKey(copy, token));
+        Assert.Equal(2, authenticator.CredentialHashes - before);
+
+        // Another credential: another key; and the same string's credential range read differently is not served
+        // from the memo either.
+        var other = "Bearer " + "wdn1.a.memo-tenant.memo-agent." + new string('q', 40);
+        Assert.NotEqual(first, authenticator.HeaderCacheKey(other, 7..other.Length));
+        Assert.NotEqual(first, authenticator.HeaderCacheKey(header, 8..header.Length));
+        Assert.Equal(4, authenticator.CredentialHashes - before);
     }
 }
