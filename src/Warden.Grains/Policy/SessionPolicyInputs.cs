@@ -24,6 +24,10 @@ internal sealed class SessionPolicyInputs
 {
     private static readonly CedarValue EmptySet = CedarValue.FromSet(CedarSet.Empty);
 
+    // The session entity's attributes, in the (ordinal) order Session passes their values.
+    private static readonly CedarRecordShape SessionShape = Ordered(
+        "actions", "ageSeconds", "allows", "decisions", "denials", "labels", "onBehalfOf", "promptHash", "promptId", "purpose", "task");
+
     private AgentProfile? _agentSource;
     private string? _agentId;
     private Entity? _agent;
@@ -156,19 +160,19 @@ internal sealed class SessionPolicyInputs
         var age = (long)Math.Max(0, (now - session.OpenedAt).TotalSeconds);
         return new Entity(
             SessionUid(session),
-            CedarRecord.Create(
+            SessionShape.Create(
             [
-                new("actions", _actions),
-                new("ageSeconds", CedarValue.FromLong(age)),
-                new("allows", CedarValue.FromLong(history.Allows)),
-                new("decisions", CedarValue.FromLong(history.Decisions)),
-                new("denials", CedarValue.FromLong(history.Denials)),
-                new("labels", _labels),
-                new("onBehalfOf", _onBehalfOf),
-                new("promptHash", _promptHash),
-                new("promptId", _promptId),
-                new("purpose", _purpose),
-                new("task", _task),
+                _actions,
+                CedarValue.FromLong(age),
+                CedarValue.FromLong(history.Allows),
+                CedarValue.FromLong(history.Decisions),
+                CedarValue.FromLong(history.Denials),
+                _labels,
+                _onBehalfOf,
+                _promptHash,
+                _promptId,
+                _purpose,
+                _task,
             ]),
             parents: null,
             tags: _tags);
@@ -200,6 +204,12 @@ internal sealed class SessionPolicyInputs
         }
 
         return _grant;
+    }
+
+    private static CedarRecordShape Ordered(params string[] names)
+    {
+        var shape = new CedarRecordShape(names);
+        return shape.Names.SequenceEqual(names) ? shape : throw new InvalidOperationException("the names are not in ordinal order");
     }
 
     /// <summary>A set of strings; the shared empty set for none.</summary>
