@@ -33,6 +33,8 @@ internal sealed class SessionPolicyInputs
     private Entity? _agent;
     private EntityUid? _agentUid;
 
+    private EntityUid? _resourceUid;
+
     private string? _sessionId;
     private EntityUid? _sessionUid;
 
@@ -95,6 +97,19 @@ internal sealed class SessionPolicyInputs
         }
 
         return _agent;
+    }
+
+    /// <summary>The uid of a request's resource; the last one again when the session asks about the same resource.</summary>
+    /// <param name="type">The resource's entity type.</param>
+    /// <param name="id">Its id.</param>
+    public EntityUid ResourceUid(string type, string id)
+    {
+        if (_resourceUid is null || !string.Equals(_resourceUid.Id, id, StringComparison.Ordinal) || !string.Equals(_resourceUid.Type, type, StringComparison.Ordinal))
+        {
+            _resourceUid = new EntityUid(type, id);
+        }
+
+        return _resourceUid;
     }
 
     /// <summary>The session's entity uid.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Warden.Policy;
 using Warden.Policy.Authorization;
@@ -120,7 +121,10 @@ internal sealed class TenantPolicy
     {
         ArgumentNullException.ThrowIfNull(query);
         var request = query.Request;
-        var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
+
+        // A query without a session's cache builds every input afresh: the same values, more work.
+        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
+        var resource = inputs.ResourceUid(request.Resource.Type, request.Resource.Id);
         _published.TryGetEntity(resource, out var publishedResource);
         var labels = Labels(request.Resource, publishedResource);
         if (!_actions.TryGetValue(request.Action, out var known))
@@ -136,8 +140,6 @@ internal sealed class TenantPolicy
             return Invalid(labels, $"the resource type `{request.Resource.Type}` is not declared in the tenant's schema");
         }
 
-        // A query without a session's cache builds every input afresh: the same values, more work.
-        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
         var session = inputs.Session(query.Session, query.Now);
         var entities = new List<Entity>(3) { inputs.Agent(query.Session), session };
         CedarRecord context;
@@ -197,21 +199,24 @@ internal sealed class TenantPolicy
         }
 
         var response = _authorizer.IsAuthorized(request, _published.WithEntities(entities));
-        var determining = new List<PolicyInfo>(response.DeterminingPolicies.Count);
-        var ids = ImmutableArray.CreateBuilder<string>(response.DeterminingPolicies.Count);
-        foreach (var policy in response.DeterminingPolicies)
+        var count = response.DeterminingPolicies.Count;
+        var determining = count == 0 ? [] : new PolicyInfo[count];
+        var displayIds = count == 0 ? [] : new string[count];
+        for (var i = 0; i < count; i++)
         {
-            var info = _policies[policy.Id];
-            determining.Add(info);
-            ids.Add(info.DisplayId);
+            var info = _policies[response.DeterminingPolicies[i].Id];
+            determining[i] = info;
+            displayIds[i] = info.DisplayId;
         }
+
+        var ids = ImmutableCollectionsMarshal.AsImmutableArray(displayIds);
 
         // The common case has no evaluation errors: no diagnostics, no failed forbids, nothing to build.
         var diagnostics = response.Errors.Count == 0 ? []
             : response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
         var failedForbids = response.Errors.Count == 0 ? []
             : response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
-        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
+        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || count == 0))
         {
             // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
             // evaluated it might have applied, so an allow that depends on it not applying is refused.
@@ -226,17 +231,17 @@ internal sealed class TenantPolicy
 
         if (response.Decision == CedarDecision.Allow)
         {
-            var approvals = determining.Exists(p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
-            return new PolicyVerdict(PolicyOutcome.Allow, ids.MoveToImmutable(), approvals, [], diagnostics, labels);
+            var approvals = Array.Exists(determining, p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
+            return new PolicyVerdict(PolicyOutcome.Allow, ids, approvals, [], diagnostics, labels);
         }
 
-        if (determining.Count > 0)
+        if (count > 0)
         {
             var reasons = determining
                 .Where(p => p.Reason is not null)
                 .Select(p => new DecisionReason(ReasonCodes.PolicyForbidden, $"{p.DisplayId}: {p.Reason}"))
                 .ToImmutableArray();
-            return new PolicyVerdict(PolicyOutcome.Forbidden, ids.MoveToImmutable(), [], reasons, diagnostics, labels);
+            return new PolicyVerdict(PolicyOutcome.Forbidden, ids, [], reasons, diagnostics, labels);
         }
 
         return new PolicyVerdict(PolicyOutcome.NotPermitted, [], [], [], diagnostics, labels);

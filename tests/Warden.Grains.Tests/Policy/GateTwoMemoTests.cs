@@ -127,6 +127,21 @@ public sealed class GateTwoMemoTests
         Assert.Equal(PolicyOutcome.Allow, Decide(first, history, inputs, Query()).Outcome);
     }
 
+    [Fact]
+    public void Evaluate_SessionMovesBetweenResources_EachDecisionSeesItsOwnResource()
+    {
+        var policy = Compile(2, Version2);
+        var inputs = new SessionPolicyInputs();
+        var history = SessionHistory.Empty;
+        var customers = new EvaluationRequest("db.query", new ResourceRef("Table", "customers", null, []), null);
+
+        var outcomes = new[] { Query(), customers, customers, Query(), customers }
+            .Select(request => Decide(policy, history, inputs, request).Outcome)
+            .ToArray();
+
+        Assert.Equal([PolicyOutcome.Forbidden, PolicyOutcome.Allow, PolicyOutcome.Allow, PolicyOutcome.Forbidden, PolicyOutcome.Allow], outcomes);
+    }
+
     [Theory]
     [InlineData("""{"sql":"select 1"}""", "Allow", "")]
     [InlineData("""{"sql":"drop table orders"}""", "Forbidden", "no-drop")]
