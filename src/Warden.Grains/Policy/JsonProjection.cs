@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Warden.Policy.Json;
 using Warden.Policy.Types;
 using Warden.Policy.Values;
@@ -14,12 +16,179 @@ internal static class JsonProjection
 {
     private const int MaxDepth = 32;
 
+    // The flat path's limits: longer text, or more declared attributes, go to the document path.
+    private const int FlatTextLimit = 64 * 1024;
+    private const int FlatAttributeLimit = 32;
+    private const int StackTextLimit = 256;
+
     /// <summary>Reads <paramref name="element"/> as <paramref name="type"/>.</summary>
     /// <param name="element">The JSON.</param>
     /// <param name="type">The declared type.</param>
     /// <param name="path">Where the value is, for messages (e.g. <c>context.input</c>).</param>
     /// <exception cref="ProjectionException">The JSON does not have the declared shape.</exception>
     public static CedarValue Project(JsonElement element, CedarType type, string path) => Project(element, type, path, 0);
+
+    /// <summary>
+    /// Reads JSON text as <paramref name="type"/> without building a document, when that is sure to give what
+    /// <see cref="Project(JsonElement, CedarType, string)"/> over the parsed text gives: for a closed record type whose
+    /// declared attributes are all <c>String</c>, <c>Long</c> or <c>Bool</c> (the usual tool arguments), text that is
+    /// one well-formed JSON object, each declared attribute at most once and of its declared type, every required one
+    /// present. Anything else (malformed or deeply nested text, a repeated or mistyped declared attribute, a missing
+    /// required one, another declared type) is left to the document path, which gives the answer or the exception.
+    /// </summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="type">The declared type.</param>
+    /// <param name="maxDepth">The document path's maximum depth; deeper text is left to it.</param>
+    /// <param name="value">The projected value, when this returns true.</param>
+    public static bool TryProjectFlat(string json, CedarType type, int maxDepth, out CedarValue value)
+    {
+        value = default;
+        if (type is not RecordType { AdditionalAttributes: false } record || json.Length > FlatTextLimit)
+        {
+            return false;
+        }
+
+        var declared = record.AttributeList;
+        if (declared.Length > FlatAttributeLimit)
+        {
+            return false;
+        }
+
+        foreach (var attribute in declared)
+        {
+            if (attribute.Value.Type is not (StringType or LongType or BoolType))
+            {
+                return false;
+            }
+        }
+
+        byte[]? rented = null;
+        Span<byte> buffer = json.Length <= StackTextLimit
+            ? stackalloc byte[json.Length * 3]
+            : (rented = ArrayPool<byte>.Shared.Rent(json.Length * 3));
+        try
+        {
+            // Text that is not valid UTF-16 is left to the document path (which rejects it) rather than replaced.
+            if (Utf8.FromUtf16(json, buffer, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            return ReadFlat(buffer[..written], declared.AsSpan(), maxDepth, out value);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool ReadFlat(ReadOnlySpan<byte> utf8, ReadOnlySpan<KeyValuePair<string, AttributeType>> declared, int maxDepth, out CedarValue value)
+    {
+        value = default;
+        var found = declared.IsEmpty ? [] : new KeyValuePair<string, CedarValue>[declared.Length];
+        var count = 0;
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var slot = -1;
+                for (var i = 0; i < declared.Length; i++)
+                {
+                    if (reader.ValueTextEquals(declared[i].Key))
+                    {
+                        slot = i;
+                        break;
+                    }
+                }
+
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (slot < 0)
+                {
+                    // Not declared: dropped, as the document path drops it (its value is still read, so malformed text fails).
+                    reader.Skip();
+                    continue;
+                }
+
+                if (found[slot].Key is not null || !TryReadLeaf(ref reader, declared[slot].Value.Type, out var leaf))
+                {
+                    // A repeated declared attribute (which occurrence the document path reads is its business) or a mistyped one.
+                    return false;
+                }
+
+                found[slot] = KeyValuePair.Create(declared[slot].Key, leaf);
+                count++;
+            }
+
+            // The object has ended; anything after it but whitespace makes the reader throw.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < declared.Length; i++)
+        {
+            if (found[i].Key is null && declared[i].Value.Required)
+            {
+                return false;
+            }
+        }
+
+        // The declared attributes are in ordinal order, so the present ones are too.
+        if (count < found.Length)
+        {
+            var present = new KeyValuePair<string, CedarValue>[count];
+            var next = 0;
+            foreach (var pair in found)
+            {
+                if (pair.Key is not null)
+                {
+                    present[next++] = pair;
+                }
+            }
+
+            found = present;
+        }
+
+        value = CedarValue.Record(found.AsSpan());
+        return true;
+    }
+
+    private static bool TryReadLeaf(ref Utf8JsonReader reader, CedarType type, out CedarValue value)
+    {
+        switch (type)
+        {
+            case StringType when reader.TokenType == JsonTokenType.String:
+                value = CedarValue.FromString(reader.GetString()!);
+                return true;
+            case LongType when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number):
+                value = CedarValue.FromLong(number);
+                return true;
+            case BoolType when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                value = CedarValue.FromBool(reader.TokenType == JsonTokenType.True);
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
 
     private static CedarValue Project(JsonElement element, CedarType type, string path, int depth)
     {

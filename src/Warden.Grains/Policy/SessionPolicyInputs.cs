@@ -24,10 +24,16 @@ internal sealed class SessionPolicyInputs
 {
     private static readonly CedarValue EmptySet = CedarValue.FromSet(CedarSet.Empty);
 
+    // The session entity's attributes, in the (ordinal) order Session passes their values.
+    private static readonly CedarRecordShape SessionShape = Ordered(
+        "actions", "ageSeconds", "allows", "decisions", "denials", "labels", "onBehalfOf", "promptHash", "promptId", "purpose", "task");
+
     private AgentProfile? _agentSource;
     private string? _agentId;
     private Entity? _agent;
     private EntityUid? _agentUid;
+
+    private EntityUid? _resourceUid;
 
     private string? _sessionId;
     private EntityUid? _sessionUid;
@@ -93,6 +99,19 @@ internal sealed class SessionPolicyInputs
         return _agent;
     }
 
+    /// <summary>The uid of a request's resource; the last one again when the session asks about the same resource.</summary>
+    /// <param name="type">The resource's entity type.</param>
+    /// <param name="id">Its id.</param>
+    public EntityUid ResourceUid(string type, string id)
+    {
+        if (_resourceUid is null || !string.Equals(_resourceUid.Id, id, StringComparison.Ordinal) || !string.Equals(_resourceUid.Type, type, StringComparison.Ordinal))
+        {
+            _resourceUid = new EntityUid(type, id);
+        }
+
+        return _resourceUid;
+    }
+
     /// <summary>The session's entity uid.</summary>
     /// <param name="session">The session.</param>
     public EntityUid SessionUid(SessionSubject session)
@@ -156,19 +175,19 @@ internal sealed class SessionPolicyInputs
         var age = (long)Math.Max(0, (now - session.OpenedAt).TotalSeconds);
         return new Entity(
             SessionUid(session),
-            CedarRecord.Create(
+            SessionShape.Create(
             [
-                new("actions", _actions),
-                new("ageSeconds", CedarValue.FromLong(age)),
-                new("allows", CedarValue.FromLong(history.Allows)),
-                new("decisions", CedarValue.FromLong(history.Decisions)),
-                new("denials", CedarValue.FromLong(history.Denials)),
-                new("labels", _labels),
-                new("onBehalfOf", _onBehalfOf),
-                new("promptHash", _promptHash),
-                new("promptId", _promptId),
-                new("purpose", _purpose),
-                new("task", _task),
+                _actions,
+                CedarValue.FromLong(age),
+                CedarValue.FromLong(history.Allows),
+                CedarValue.FromLong(history.Decisions),
+                CedarValue.FromLong(history.Denials),
+                _labels,
+                _onBehalfOf,
+                _promptHash,
+                _promptId,
+                _purpose,
+                _task,
             ]),
             parents: null,
             tags: _tags);
@@ -200,6 +219,12 @@ internal sealed class SessionPolicyInputs
         }
 
         return _grant;
+    }
+
+    private static CedarRecordShape Ordered(params string[] names)
+    {
+        var shape = new CedarRecordShape(names);
+        return shape.Names.SequenceEqual(names) ? shape : throw new InvalidOperationException("the names are not in ordinal order");
     }
 
     /// <summary>A set of strings; the shared empty set for none.</summary>

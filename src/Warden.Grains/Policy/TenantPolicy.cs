@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Warden.Policy;
 using Warden.Policy.Authorization;
@@ -28,6 +29,7 @@ internal sealed class TenantPolicy
 {
     private const string ApprovalAnnotation = "approval";
     private const string ReasonAnnotation = "reason";
+    private const int InputMaxDepth = 64;
     private static readonly EntityUid HoldAction = new(WardenBaseSchema.WardenActionType, WardenBaseSchema.HoldActionId);
     private static readonly string[] ReservedTypes = [WardenBaseSchema.AgentType, WardenBaseSchema.SessionType, WardenBaseSchema.GrantType];
 
@@ -37,8 +39,8 @@ internal sealed class TenantPolicy
     private readonly FrozenDictionary<string, PolicyInfo> _policies;
     private readonly ConcurrentDictionary<CedarType, CedarValue> _emptyInputs = new(ReferenceEqualityComparer.Instance);
 
-    // The tenant's declared actions by id, with their Cedar uid: looked up once per decision.
-    private readonly FrozenDictionary<string, (EntityUid Uid, SchemaAction Declared)> _actions;
+    // The tenant's declared actions by id, with their Cedar uid and how to build their context: looked up once per decision.
+    private readonly FrozenDictionary<string, ActionPlan> _actions;
 
     private TenantPolicy(string tenantId, long version, Schema schema, PolicySet policies, EntityStore published)
     {
@@ -58,7 +60,7 @@ internal sealed class TenantPolicy
         PolicyIds = [.. policies.Policies.Select(p => p.AnnotatedId ?? p.Id)];
         _actions = schema.ActionDeclarations
             .Where(a => string.Equals(a.Type, WardenBaseSchema.TenantActionType, StringComparison.Ordinal))
-            .ToFrozenDictionary(a => a.Id, a => (new EntityUid(a.Type, a.Id), a), StringComparer.Ordinal);
+            .ToFrozenDictionary(a => a.Id, a => new ActionPlan(new EntityUid(a.Type, a.Id), a), StringComparer.Ordinal);
     }
 
     /// <summary>The tenant.</summary>
@@ -119,7 +121,10 @@ internal sealed class TenantPolicy
     {
         ArgumentNullException.ThrowIfNull(query);
         var request = query.Request;
-        var resource = new EntityUid(request.Resource.Type, request.Resource.Id);
+
+        // A query without a session's cache builds every input afresh: the same values, more work.
+        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
+        var resource = inputs.ResourceUid(request.Resource.Type, request.Resource.Id);
         _published.TryGetEntity(resource, out var publishedResource);
         var labels = Labels(request.Resource, publishedResource);
         if (!_actions.TryGetValue(request.Action, out var known))
@@ -127,7 +132,7 @@ internal sealed class TenantPolicy
             return Invalid(labels, $"the action `{new EntityUid(WardenBaseSchema.TenantActionType, request.Action)}` is not declared in the tenant's schema");
         }
 
-        var (action, declared) = known;
+        var action = known.Uid;
 
         var resourceType = _schema.GetEntityType(request.Resource.Type);
         if (resourceType is null)
@@ -135,8 +140,6 @@ internal sealed class TenantPolicy
             return Invalid(labels, $"the resource type `{request.Resource.Type}` is not declared in the tenant's schema");
         }
 
-        // A query without a session's cache builds every input afresh: the same values, more work.
-        var inputs = query.Session.Inputs ?? new SessionPolicyInputs();
         var session = inputs.Session(query.Session, query.Now);
         var entities = new List<Entity>(3) { inputs.Agent(query.Session), session };
         CedarRecord context;
@@ -147,7 +150,7 @@ internal sealed class TenantPolicy
                 entities.Add(RequestedResource(resource, resourceType.Attributes, request.Resource.AttributesJson));
             }
 
-            context = ActionContext(declared.Context, request.InputJson, session.Uid, query, inputs, labels);
+            context = ActionContext(known, request.InputJson, session.Uid, query, inputs, labels);
         }
         catch (ProjectionException ex)
         {
@@ -196,21 +199,24 @@ internal sealed class TenantPolicy
         }
 
         var response = _authorizer.IsAuthorized(request, _published.WithEntities(entities));
-        var determining = new List<PolicyInfo>(response.DeterminingPolicies.Count);
-        var ids = ImmutableArray.CreateBuilder<string>(response.DeterminingPolicies.Count);
-        foreach (var policy in response.DeterminingPolicies)
+        var count = response.DeterminingPolicies.Count;
+        var determining = count == 0 ? [] : new PolicyInfo[count];
+        var displayIds = count == 0 ? [] : new string[count];
+        for (var i = 0; i < count; i++)
         {
-            var info = _policies[policy.Id];
-            determining.Add(info);
-            ids.Add(info.DisplayId);
+            var info = _policies[response.DeterminingPolicies[i].Id];
+            determining[i] = info;
+            displayIds[i] = info.DisplayId;
         }
+
+        var ids = ImmutableCollectionsMarshal.AsImmutableArray(displayIds);
 
         // The common case has no evaluation errors: no diagnostics, no failed forbids, nothing to build.
         var diagnostics = response.Errors.Count == 0 ? []
             : response.Errors.Select(e => $"{_policies.GetValueOrDefault(e.PolicyId)?.DisplayId ?? e.PolicyId}: {e.Message}").ToImmutableArray();
         var failedForbids = response.Errors.Count == 0 ? []
             : response.Errors.Select(e => _policies.GetValueOrDefault(e.PolicyId)).Where(p => p is { IsForbid: true }).Select(p => p!.DisplayId).ToImmutableArray();
-        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || determining.Count == 0))
+        if (!failedForbids.IsEmpty && (response.Decision == CedarDecision.Allow || count == 0))
         {
             // INVARIANT: fail closed where Cedar fails open. A forbid that errored is skipped by Cedar; had it
             // evaluated it might have applied, so an allow that depends on it not applying is refused.
@@ -225,47 +231,41 @@ internal sealed class TenantPolicy
 
         if (response.Decision == CedarDecision.Allow)
         {
-            var approvals = determining.Exists(p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
-            return new PolicyVerdict(PolicyOutcome.Allow, ids.MoveToImmutable(), approvals, [], diagnostics, labels);
+            var approvals = Array.Exists(determining, p => p.RequiresApproval) ? [.. determining.Where(p => p.RequiresApproval).Select(p => p.DisplayId)] : ImmutableArray<string>.Empty;
+            return new PolicyVerdict(PolicyOutcome.Allow, ids, approvals, [], diagnostics, labels);
         }
 
-        if (determining.Count > 0)
+        if (count > 0)
         {
             var reasons = determining
                 .Where(p => p.Reason is not null)
                 .Select(p => new DecisionReason(ReasonCodes.PolicyForbidden, $"{p.DisplayId}: {p.Reason}"))
                 .ToImmutableArray();
-            return new PolicyVerdict(PolicyOutcome.Forbidden, ids.MoveToImmutable(), [], reasons, diagnostics, labels);
+            return new PolicyVerdict(PolicyOutcome.Forbidden, ids, [], reasons, diagnostics, labels);
         }
 
         return new PolicyVerdict(PolicyOutcome.NotPermitted, [], [], [], diagnostics, labels);
     }
 
-    private CedarRecord ActionContext(RecordType declared, string? inputJson, EntityUid session, ActionQuery query, SessionPolicyInputs inputs, ImmutableArray<string> labels)
+    private CedarRecord ActionContext(ActionPlan plan, string? inputJson, EntityUid session, ActionQuery query, SessionPolicyInputs inputs, ImmutableArray<string> labels)
     {
-        var attributes = new List<KeyValuePair<string, CedarValue>>(declared.Attributes.Count);
-        foreach (var (name, attribute) in declared.AttributeList)
+        // In the declared attributes' (ordinal) order, as the record holds them; a part that throws does so in that order too.
+        var values = default(ContextValues);
+        var next = 0;
+        foreach (var part in plan.Parts)
         {
-            CedarValue? value = name switch
+            values[next++] = part switch
             {
-                "input" => Input(inputJson, attribute.Type),
-                "session" => CedarValue.FromEntity(session),
-                "grant" => inputs.Grant(query.Grant, query.UsesLeft),
-                "labels" => SessionPolicyInputs.StringSet(labels),
-                "now" => Now(query.Now),
-                _ => null,
+                ContextPart.Input => Input(inputJson, plan.InputType!),
+                ContextPart.Session => CedarValue.FromEntity(session),
+                ContextPart.Grant => inputs.Grant(query.Grant, query.UsesLeft),
+                ContextPart.Labels => SessionPolicyInputs.StringSet(labels),
+                ContextPart.Now => Now(query.Now),
+                _ => throw new ProjectionException($"context.{plan.Missing}", "is required by the schema, but Warden provides only input, session, grant, labels and now"),
             };
-            if (value is { } present)
-            {
-                attributes.Add(KeyValuePair.Create(name, present));
-            }
-            else if (attribute.Required)
-            {
-                throw new ProjectionException($"context.{name}", "is required by the schema, but Warden provides only input, session, grant, labels and now");
-            }
         }
 
-        return CedarRecord.Create(attributes);
+        return plan.ContextShape.Create(((ReadOnlySpan<CedarValue>)values)[..next]);
     }
 
     private CedarValue Input(string? inputJson, CedarType declared)
@@ -289,7 +289,14 @@ internal sealed class TenantPolicy
 
     private static CedarValue Project(string json, CedarType declared)
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        // The usual tool arguments (a flat object of strings, numbers and flags) are read without a document; the
+        // flat reader gives up, rather than guess, on anything it cannot be sure the document path reads alike.
+        if (JsonProjection.TryProjectFlat(json, declared, InputMaxDepth, out var flat))
+        {
+            return flat;
+        }
+
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = InputMaxDepth });
         return JsonProjection.Project(document.RootElement, declared, "context.input");
     }
 
@@ -389,6 +396,97 @@ internal sealed class TenantPolicy
     }
 
     private sealed record PolicyInfo(string DisplayId, bool IsForbid, bool RequiresApproval, string? Reason);
+
+    /// <summary>What Warden puts in a context attribute; <see cref="Missing"/> for a required one it cannot provide.</summary>
+    private enum ContextPart
+    {
+        Missing,
+        Input,
+        Session,
+        Grant,
+        Labels,
+        Now,
+    }
+
+    /// <summary>A declared action: its uid, and its context's attributes worked out once from the declaration.</summary>
+    private sealed class ActionPlan
+    {
+        public ActionPlan(EntityUid uid, SchemaAction declared)
+        {
+            Uid = uid;
+            Declared = declared;
+            var parts = new List<ContextPart>();
+            var names = new List<string>();
+            foreach (var (name, attribute) in declared.Context.AttributeList)
+            {
+                var part = name switch
+                {
+                    "input" => ContextPart.Input,
+                    "session" => ContextPart.Session,
+                    "grant" => ContextPart.Grant,
+                    "labels" => ContextPart.Labels,
+                    "now" => ContextPart.Now,
+                    _ => ContextPart.Missing,
+                };
+                if (part == ContextPart.Missing)
+                {
+                    if (!attribute.Required)
+                    {
+                        continue;
+                    }
+
+                    // Building the context stops here, so no later attribute is reached.
+                    Missing = name;
+                    parts.Add(part);
+                    break;
+                }
+
+                if (part == ContextPart.Input)
+                {
+                    InputType = attribute.Type;
+                }
+
+                parts.Add(part);
+                names.Add(name);
+            }
+
+            // The values go in the record's (ordinal) order; the schema's attribute lists are in that order already.
+            ContextShape = new CedarRecordShape(names);
+            if (!ContextShape.Names.SequenceEqual(names.ToArray()))
+            {
+                var provided = parts.Where(p => p != ContextPart.Missing).ToArray();
+                var reordered = names.Select((n, i) => (Name: n, Part: provided[i])).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Part).ToList();
+                if (Missing is not null)
+                {
+                    reordered.Add(ContextPart.Missing);
+                }
+
+                parts = reordered;
+            }
+
+            Parts = [.. parts];
+        }
+
+        public EntityUid Uid { get; }
+
+        public SchemaAction Declared { get; }
+
+        /// <summary>The context's attributes in ordinal order (a <see cref="ContextPart.Missing"/> one last).</summary>
+        public ContextPart[] Parts { get; }
+
+        public CedarRecordShape ContextShape { get; }
+
+        public CedarType? InputType { get; }
+
+        public string? Missing { get; }
+    }
+
+    /// <summary>Room for the context's values (Warden provides five kinds) without an array per decision.</summary>
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct ContextValues
+    {
+        private CedarValue _first;
+    }
 }
 
 /// <summary>The result of compiling a tenant's documents.</summary>

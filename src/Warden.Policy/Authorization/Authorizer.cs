@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Warden.Policy.Entities;
 using Warden.Policy.Evaluation;
 using Warden.Policy.Syntax;
@@ -23,10 +24,18 @@ public sealed class Authorizer
     private const int LinearScanLimit = 16;
     private const int StackallocWordLimit = 512;
 
+    // An action whose candidates are at most this many is decided from its remembered candidate list.
+    private const int RememberedCandidateLimit = 32;
+
     private readonly CompiledPolicy[] _policies;
     private readonly ScopeIndex _principals;
     private readonly ScopeIndex _actions;
     private readonly ScopeIndex _resources;
+
+    // The candidates of the action index for an action entity of a store (a tenant's published store holds the same
+    // action entities for every request), in policy order. Keyed on the stored entity itself: it fixes both the
+    // action's uid and its ancestors, the two things the candidates depend on, and goes when its store goes.
+    private readonly ConditionalWeakTable<StoredEntity, int[]> _actionCandidates = [];
 
     /// <summary>Compiles a policy set.</summary>
     /// <param name="policies">The policies.</param>
@@ -96,6 +105,14 @@ public sealed class Authorizer
                     Evaluate(_policies[i], ref evaluation, permits, forbids, ref errors);
                 }
             }
+            else if (evaluation.ActionEntity is { } actionEntity && ActionCandidates(actionEntity, evaluation.Action) is { } candidates)
+            {
+                // Every policy whose action scope can match, each once, in policy order; each still has its whole scope checked.
+                foreach (var index in candidates)
+                {
+                    Evaluate(_policies[index], ref evaluation, permits, forbids, ref errors);
+                }
+            }
             else
             {
                 EvaluateIndexed(ref evaluation, seen, permits, forbids, ref errors);
@@ -110,6 +127,26 @@ public sealed class Authorizer
                 ArrayPool<ulong>.Shared.Return(rented);
             }
         }
+    }
+
+    // The action index's candidates for this action, when few enough to evaluate them all; null otherwise (then the
+    // index of whichever scope variable narrows most is walked, as for an action not in the store).
+    private int[]? ActionCandidates(StoredEntity actionEntity, EntityUid action)
+    {
+        if (!_actionCandidates.TryGetValue(actionEntity, out var candidates))
+        {
+            var distinct = new SortedSet<int>();
+            var buckets = _actions.Buckets(action, actionEntity);
+            while (buckets.MoveNext())
+            {
+                distinct.UnionWith(buckets.Current);
+            }
+
+            candidates = [.. distinct];
+            _actionCandidates.AddOrUpdate(actionEntity, candidates);
+        }
+
+        return candidates.Length <= RememberedCandidateLimit ? candidates : null;
     }
 
     private void EvaluateIndexed(

@@ -98,6 +98,9 @@ public sealed record RecordType(ImmutableSortedDictionary<string, AttributeType>
     /// <summary>The name of the first required attribute in ordinal order, or null when all are optional.</summary>
     public string? FirstRequiredAttribute => GetLayout().FirstRequired;
 
+    /// <summary>True when <see cref="AttributeList"/> is in ordinal name order (the attributes' comparer is ordinal, as in every schema).</summary>
+    internal bool IsOrdinal => GetLayout().Index is not null;
+
     /// <summary>Looks up a declared attribute (the same answer as <see cref="Attributes"/>, from a frozen index).</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="attribute">The attribute, when declared.</param>

@@ -170,6 +170,11 @@ internal static class ValueConformance
 
     private static bool WalkRecord(Schema schema, CedarRecord value, RecordType type, string path, List<string>? problems, int depth)
     {
+        if (problems is null && type.IsOrdinal)
+        {
+            return RecordConformsOrdered(schema, value, type, path, depth);
+        }
+
         var ok = true;
         if (type.HasRequiredAttributes)
         {
@@ -217,6 +222,55 @@ internal static class ValueConformance
         }
 
         return ok;
+    }
+
+    // The verdict of WalkRecord without a problem list, in one merge of the record's names with the declared ones
+    // (both in ordinal order) instead of a lookup per name: a declared name the record skips must be optional, a
+    // record name the type does not declare needs an open type, and a name in both must have a conforming value.
+    private static bool RecordConformsOrdered(Schema schema, CedarRecord value, RecordType type, string path, int depth)
+    {
+        var declared = type.AttributeList.AsSpan();
+        var keys = value.Keys;
+        var values = value.Values;
+        var next = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var name = keys[i];
+            var order = -1;
+            while (next < declared.Length && (order = string.CompareOrdinal(declared[next].Key, name)) < 0)
+            {
+                if (declared[next].Value.Required)
+                {
+                    return false;
+                }
+
+                next++;
+            }
+
+            if (next < declared.Length && order == 0)
+            {
+                if (!Walk(schema, values[i], declared[next].Value.Type, path, null, depth + 1))
+                {
+                    return false;
+                }
+
+                next++;
+            }
+            else if (!type.AdditionalAttributes)
+            {
+                return false;
+            }
+        }
+
+        for (; next < declared.Length; next++)
+        {
+            if (declared[next].Value.Required)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";

@@ -111,6 +111,9 @@ public sealed class CedarRecord : IEquatable<CedarRecord>
         return new CedarRecord(keys, values);
     }
 
+    // INVARIANT: `sortedKeys` is distinct, in ordinal order and never written again (a shape shares it between records).
+    internal static CedarRecord FromShape(string[] sortedKeys, CedarValue[] values) => new(sortedKeys, values);
+
     internal static bool TryFromList(
         List<KeyValuePair<string, CedarValue>> attributes,
         out CedarRecord record,
