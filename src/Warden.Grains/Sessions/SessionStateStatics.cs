@@ -33,7 +33,7 @@ internal sealed record SessionStateStatics(
     public SessionState Into(SessionState rest) =>
         rest with { Agent = Agent, Intent = Intent, RequestedScope = RequestedScope, Grants = Grants, Approvals = Approvals };
 
-    /// <summary><paramref name="state"/> without these parts (what is encoded on every write).</summary>
+    /// <summary><paramref name="state"/> without these parts (what format version 2 encoded on every write with Orleans' codec).</summary>
     public static SessionState Without(SessionState state) =>
         state with { Agent = null, Intent = null, RequestedScope = [], Grants = [], Approvals = [] };
 }

@@ -20,10 +20,16 @@ namespace Warden.Grains.Sessions;
 /// (immutable) objects; only the rest (status, history, versions) is encoded per write.
 /// </para>
 /// <para>
+/// The rest (status, identity, times, versions, the history) is laid out by hand in MessagePack
+/// (<see cref="SessionStateRestCodec"/>): with Orleans' generic codec it was still most of the write's cost.
+/// </para>
+/// <para>
 /// Encoding: byte <see cref="Marker"/>, byte <see cref="FormatVersion"/>, the statics' length (int32, little endian),
-/// the statics (Orleans binary), the rest (Orleans binary, the statics' fields empty). State written before this
-/// encoding (plain Orleans binary of the record, which never begins with <see cref="Marker"/>) is still read. An
-/// unknown format version fails the read (the activation fails; nothing is decided on a state not understood).
+/// the statics (Orleans binary), the rest (<see cref="SessionStateRestCodec"/>). Still read: version
+/// <see cref="OrleansRestFormatVersion"/> (the same header and statics, the rest in Orleans binary with the statics'
+/// fields empty) and state written before either (plain Orleans binary of the record, which never begins with
+/// <see cref="Marker"/>). An unknown format version, or bytes that do not decode, fail the read (the activation
+/// fails; nothing is decided on a state not understood).
 /// </para>
 /// </remarks>
 public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
@@ -32,7 +38,10 @@ public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
     internal const byte Marker = 0xFF;
 
     /// <summary>Second byte: the encoding's version.</summary>
-    internal const byte FormatVersion = 2;
+    internal const byte FormatVersion = 3;
+
+    /// <summary>The previous version (until 2026-12-07): the rest in Orleans binary. Read, never written.</summary>
+    internal const byte OrleansRestFormatVersion = 2;
 
     private const int HeaderLength = 6;
 
@@ -94,7 +103,7 @@ public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
         BinaryPrimitives.WriteInt32LittleEndian(header[2..], statics.Length);
         buffer.Advance(HeaderLength);
         buffer.Write(statics);
-        _states.Serialize(SessionStateStatics.Without(state), buffer);
+        SessionStateRestCodec.Write(state, buffer);
         return new BinaryData(buffer.WrittenSpan.ToArray());
     }
 
@@ -118,9 +127,10 @@ public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
 
     private SessionState Decode(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.Length < HeaderLength || bytes.Span[1] != FormatVersion)
+        var version = bytes.Length > 1 ? bytes.Span[1] : -1;
+        if (bytes.Length < HeaderLength || version is not (FormatVersion or OrleansRestFormatVersion))
         {
-            throw new NotSupportedException($"Session state in an unknown encoding (version {(bytes.Length > 1 ? bytes.Span[1] : -1)}); refusing to read it.");
+            throw new NotSupportedException($"Session state in an unknown encoding (version {version}); refusing to read it.");
         }
 
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.Span[2..]);
@@ -131,8 +141,10 @@ public sealed class SessionStateStorageSerializer : IGrainStorageSerializer
 
         var statics = _statics.Deserialize(bytes.Slice(HeaderLength, length))
             ?? throw new NotSupportedException("Session state without its statics; refusing to read it.");
-        var rest = _states.Deserialize(bytes[(HeaderLength + length)..])
-            ?? throw new NotSupportedException("Session state without its record; refusing to read it.");
+        var restBytes = bytes[(HeaderLength + length)..];
+        var rest = version == FormatVersion
+            ? SessionStateRestCodec.Read(restBytes)
+            : _states.Deserialize(restBytes) ?? throw new NotSupportedException("Session state without its record; refusing to read it.");
         return statics.Into(rest);
     }
 

@@ -92,6 +92,105 @@ public sealed class SessionStateStorageSerializerTests
     }
 
     [Fact]
+    public void Serialize_WritesTheCurrentFormatVersion()
+    {
+        var bytes = _serializer.Serialize(Decided(Open(), 1)).ToArray();
+
+        Assert.Equal(SessionStateStorageSerializer.Marker, bytes[0]);
+        Assert.Equal(SessionStateStorageSerializer.FormatVersion, bytes[1]);
+        Assert.NotEqual(SessionStateStorageSerializer.OrleansRestFormatVersion, SessionStateStorageSerializer.FormatVersion);
+    }
+
+    [Fact]
+    public void Deserialize_StateWrittenInFormatVersion2_ReadsIt()
+    {
+        // Version 2 (the rest in Orleans binary) was written until 2026-12-07; it must still load after an upgrade.
+        var state = Revoked(Decided(Open(), 4));
+
+        var read = _serializer.Deserialize<SessionState>(new BinaryData(Version2(state)));
+
+        AssertSame(state, read);
+        Assert.Equal(4, read!.History.Allows);
+        Assert.Equal(RevocationScope.Agent, read.RevocationScope);
+    }
+
+    [Fact]
+    public void RoundTrip_EndedSessionWithEveryField_ReadsBackTheSameState()
+    {
+        var state = Revoked(Decided(Open(), 3)) with
+        {
+            // An offset other than UTC, and a cursor: every field of the per-write part has a value.
+            ExpiresAt = new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.FromHours(2)),
+            LineageCursor = 42,
+        };
+        state = state with { History = state.History.Apply(Denied(state.NextSequence)) };
+
+        var read = _serializer.Deserialize<SessionState>(_serializer.Serialize(state));
+
+        AssertSame(state, read);
+        Assert.Equal(TimeSpan.FromHours(2), read!.ExpiresAt.Offset);
+        Assert.Equal(1, read.History.Denials);
+        Assert.Equal(3, read.History.UsesOf("g1"));
+        Assert.Equal(3, read.History.CountOf("doc.read"));
+        Assert.Equal(["pii"], read.History.Labels.ToArray());
+    }
+
+    [Fact]
+    public void RoundTrip_NewState_ReadsBackTheSameState()
+    {
+        var state = new SessionState();
+
+        var read = _serializer.Deserialize<SessionState>(_serializer.Serialize(state));
+
+        AssertSame(state, read);
+    }
+
+    [Fact]
+    public void Deserialize_TruncatedState_ThrowsAtEveryLength()
+    {
+        // A write cut short (or a corrupt store) must fail the read, never yield a state with a shorter history.
+        var bytes = _serializer.Serialize(Decided(Open(), 2)).ToArray();
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var cut = bytes[..length];
+            Assert.ThrowsAny<Exception>(() => _serializer.Deserialize<SessionState>(new BinaryData(cut)));
+        }
+    }
+
+    [Fact]
+    public void Deserialize_BytesAfterTheLastField_Throws()
+    {
+        var bytes = _serializer.Serialize(Decided(Open(), 1)).ToArray();
+
+        Assert.Throws<NotSupportedException>(() => _serializer.Deserialize<SessionState>(new BinaryData([.. bytes, 0x00])));
+    }
+
+    [Fact]
+    public void Deserialize_UnknownStatus_Throws()
+    {
+        var state = Decided(Open(), 1);
+        var bytes = _serializer.Serialize(state).ToArray();
+        // The rest begins with its array header (array16: three bytes) and the status (a positive fixint).
+        var at = 6 + BitConverter.ToInt32(bytes, 2) + 3;
+        Assert.Equal((byte)SessionStatus.Open, bytes[at]);
+        bytes[at] = 0x7F;
+
+        Assert.Throws<NotSupportedException>(() => _serializer.Deserialize<SessionState>(new BinaryData(bytes)));
+    }
+
+    [Fact]
+    public void Deserialize_OtherFieldCount_Throws()
+    {
+        var bytes = _serializer.Serialize(Decided(Open(), 1)).ToArray();
+        var at = 6 + BitConverter.ToInt32(bytes, 2);
+        Assert.Equal(0xDC, bytes[at]); // array16: 18 fields
+        bytes[at + 2]--;
+
+        Assert.Throws<NotSupportedException>(() => _serializer.Deserialize<SessionState>(new BinaryData(bytes)));
+    }
+
+    [Fact]
     public void OtherStateTypes_GoToTheWrappedSerializer()
     {
         var history = new SessionHistory { LastSequence = 4, Decisions = 2 };
@@ -111,6 +210,33 @@ public sealed class SessionStateStorageSerializerTests
         Assert.NotNull(actual);
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
     }
+
+    /// <summary>What format version 2 wrote: the same header and statics, the rest in Orleans binary without the statics' fields.</summary>
+    private static byte[] Version2(SessionState state)
+    {
+        var statics = Orleans.GetSerializer<SessionStateStatics>().SerializeToArray(SessionStateStatics.Of(state));
+        var rest = Orleans.GetSerializer<SessionState>().SerializeToArray(SessionStateStatics.Without(state));
+        var bytes = new byte[6 + statics.Length + rest.Length];
+        bytes[0] = SessionStateStorageSerializer.Marker;
+        bytes[1] = SessionStateStorageSerializer.OrleansRestFormatVersion;
+        BitConverter.TryWriteBytes(bytes.AsSpan(2), statics.Length);
+        statics.CopyTo(bytes, 6);
+        rest.CopyTo(bytes, 6 + statics.Length);
+        return bytes;
+    }
+
+    private static SessionState Revoked(SessionState state) => state.Apply(new SessionEndedEvent
+    {
+        TenantId = "t1", At = Opened.AddMinutes(5), Actor = "operator:op1", SessionId = "s1", AgentId = "bot", Sequence = state.NextSequence,
+        Status = SessionStatus.Revoked, Reason = "looks wrong", RevocationScope = RevocationScope.Agent,
+    });
+
+    private static DecisionEvent Denied(long sequence) => new()
+    {
+        TenantId = "t1", At = Opened, Actor = "agent:bot", SessionId = "s1", AgentId = "bot", Sequence = sequence,
+        Action = "mail.send", ResourceType = "Mail", ResourceId = "out", Labels = [], InputDigest = string.Empty,
+        Decision = new Decision("s1." + sequence, DecisionEffect.Deny, [], [], null, null, 3, Opened, sequence, [], null),
+    };
 
     private static SessionState Open()
     {
