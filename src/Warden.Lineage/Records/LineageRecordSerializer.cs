@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using MessagePack;
 
 namespace Warden.Lineage.Records;
@@ -60,9 +59,6 @@ public static class LineageRecordSerializer
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static EncodedStrings? t_strings;
 
     /// <summary>Encodes a record in its stored form.</summary>
     public static byte[] Serialize(LineageRecord record)
@@ -285,54 +281,6 @@ public static class LineageRecordSerializer
         No,
     }
 
-    /// <summary>
-    /// The encoded form (MessagePack str header and UTF-8 bytes, exactly what <see cref="MessagePackWriter.Write(string)"/>
-    /// writes) of strings seen more than once on this thread, found by reference: the records of a session share their
-    /// tenant, agent, session, intent and policy string objects, so most of a record's strings are copied, not transcoded.
-    /// A string seen once only takes its slot (it is encoded on its second sighting), so values that are new in every
-    /// record cost a reference store and nothing else. Direct-mapped by the object's identity hash; a collision replaces
-    /// the slot. The bytes are the same as without the cache (a cached entry is the writer's own output for that string).
-    /// </summary>
-    internal sealed class EncodedStrings
-    {
-        private const int Slots = 64;
-        private const int MaxCachedLength = 128;
-
-        private readonly string?[] _keys = new string?[Slots];
-        private readonly byte[]?[] _encoded = new byte[]?[Slots];
-        private readonly ArrayBufferWriter<byte> _scratch = new(3 * MaxCachedLength + 8);
-
-        public void Write(ref MessagePackWriter writer, string? value)
-        {
-            if (value is null || value.Length > MaxCachedLength)
-            {
-                writer.Write(value);
-                return;
-            }
-
-            var slot = RuntimeHelpers.GetHashCode(value) & (Slots - 1);
-            if (!ReferenceEquals(_keys[slot], value))
-            {
-                _keys[slot] = value;
-                _encoded[slot] = null;
-                writer.Write(value);
-                return;
-            }
-
-            var encoded = _encoded[slot] ??= Encode(value);
-            writer.WriteRaw(encoded);
-        }
-
-        private byte[] Encode(string value)
-        {
-            _scratch.ResetWrittenCount();
-            var writer = new MessagePackWriter(_scratch);
-            writer.Write(value);
-            writer.Flush();
-            return _scratch.WrittenSpan.ToArray();
-        }
-    }
-
     private static ArrayBufferWriter<byte> RentBuffer()
     {
         // One buffer per thread: encoding never awaits, so no other encode can interleave on the same thread.
@@ -346,39 +294,36 @@ public static class LineageRecordSerializer
 
     private static void WriteBody(ref MessagePackWriter writer, long sequence, LineageEvent evt, LineageHash previousHash)
     {
-        // Strings that repeat from record to record (a session's tenant, agent, session, intent, policies, grant and actor)
-        // come from a per-thread cache of their encoded bytes; values that change per decision are written directly.
-        var strings = t_strings ??= new EncodedStrings();
         writer.Write(evt.Step is null ? FormatVersion : StepFormatVersion);
-        strings.Write(ref writer, evt.TenantId);
+        writer.Write(evt.TenantId);
         writer.Write(sequence);
         writer.Write(evt.OccurredAt.UtcTicks);
         writer.Write((int)evt.Kind);
-        strings.Write(ref writer, evt.AgentId);
-        strings.Write(ref writer, evt.SessionId);
+        writer.Write(evt.AgentId);
+        writer.Write(evt.SessionId);
         if (evt.Intent is { } intent)
         {
             writer.WriteArrayHeader(4);
-            strings.Write(ref writer, intent.Task);
-            strings.Write(ref writer, intent.PromptId);
-            strings.Write(ref writer, intent.PromptHash);
-            strings.Write(ref writer, intent.OnBehalfOf);
+            writer.Write(intent.Task);
+            writer.Write(intent.PromptId);
+            writer.Write(intent.PromptHash);
+            writer.Write(intent.OnBehalfOf);
         }
         else
         {
             writer.WriteNil();
         }
 
-        strings.Write(ref writer, evt.Action);
+        writer.Write(evt.Action);
         writer.Write(evt.Resource);
         writer.Write(evt.DecisionId);
         writer.Write((int)evt.Decision);
         WriteStrings(ref writer, evt.Reasons);
-        WriteStrings(ref writer, evt.PolicyIds, strings);
+        WriteStrings(ref writer, evt.PolicyIds);
         writer.Write(evt.PolicySetVersion);
-        strings.Write(ref writer, evt.GrantId);
+        writer.Write(evt.GrantId);
         writer.Write(evt.RequestId);
-        strings.Write(ref writer, evt.Actor);
+        writer.Write(evt.Actor);
         if (evt.ContextDigest is { } digest)
         {
             WriteHash(ref writer, digest);
@@ -407,7 +352,7 @@ public static class LineageRecordSerializer
         {
             writer.WriteArrayHeader(2);
             writer.Write(step.SessionSequence);
-            WriteStrings(ref writer, step.Labels, strings);
+            WriteStrings(ref writer, step.Labels);
         }
 
         WriteHash(ref writer, previousHash);
@@ -419,15 +364,6 @@ public static class LineageRecordSerializer
         for (var i = 0; i < values.Count; i++)
         {
             writer.Write(values[i]);
-        }
-    }
-
-    private static void WriteStrings(ref MessagePackWriter writer, IReadOnlyList<string> values, EncodedStrings strings)
-    {
-        writer.WriteArrayHeader(values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            strings.Write(ref writer, values[i]);
         }
     }
 
