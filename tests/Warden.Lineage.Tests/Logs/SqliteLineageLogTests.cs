@@ -32,6 +32,30 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
 
+    [Theory]
+    [InlineData(SqliteSynchronousMode.Full, 2)]
+    [InlineData(SqliteSynchronousMode.Normal, 1)]
+    public async Task ConfigureWriteConnection_KeepsWalAndTheSynchronousLevel_AndTemporaryDataInMemory(SqliteSynchronousMode mode, long synchronous)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_dir.File("pragmas.db")}");
+        await connection.OpenAsync();
+        SqliteLineageLog.ConfigureWriteConnection(connection, mode, 5000);
+
+        Assert.Equal("wal", await Pragma<string>(connection, "journal_mode"));
+        Assert.Equal(synchronous, await Pragma<long>(connection, "synchronous"));
+        Assert.Equal(5000L, await Pragma<long>(connection, "busy_timeout"));
+
+        // 2 = MEMORY: the key flush's sort never creates a temporary file on the writer thread.
+        Assert.Equal(2L, await Pragma<long>(connection, "temp_store"));
+    }
+
+    private static async Task<T> Pragma<T>(SqliteConnection connection, string name)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     [Fact]
     public async Task AppendAsync_ManyConcurrentDurableAppenders_EveryAwaitedRecordIsOnDiskAfterReopen()
     {

@@ -42,4 +42,37 @@ public sealed class LineageHashTests
 
         Assert.All(results, wrong => Assert.Equal(0, wrong));
     }
+
+    [Fact]
+    public void Sha256_InputsOfManySizesRepeated_EqualsTheOneShotSha256EachTime()
+    {
+        // The SHA-256 context is kept per thread between calls: each call must give exactly SHA-256 of its own input
+        // (no state carried over), across block boundaries, an empty input and the same input twice in a row.
+        var random = new Random(5);
+        foreach (var length in new[] { 0, 1, 55, 56, 63, 64, 65, 470, 470, 0, 4096, 100_000, 3 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Assert.Equal(LineageHash.FromBytes(SHA256.HashData(data)), LineageHash.Sha256(data));
+        }
+    }
+
+    [Fact]
+    public async Task Sha256_ConcurrentThreads_EachGetsTheDigestOfItsOwnInput()
+    {
+        var inputs = Enumerable.Range(0, 8).Select(i => Encoding.UTF8.GetBytes(new string((char)('a' + i), 300 + i))).ToArray();
+        var results = await Task.WhenAll(inputs.Select(data => Task.Run(() =>
+        {
+            var expected = LineageHash.FromBytes(SHA256.HashData(data));
+            var wrong = 0;
+            for (var i = 0; i < 2000; i++)
+            {
+                wrong += LineageHash.Sha256(data) == expected ? 0 : 1;
+            }
+
+            return wrong;
+        })));
+
+        Assert.All(results, wrong => Assert.Equal(0, wrong));
+    }
 }

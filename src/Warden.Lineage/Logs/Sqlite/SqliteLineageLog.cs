@@ -119,10 +119,7 @@ public sealed class SqliteLineageLog : ILineageLog
         try
         {
             connection.Open();
-            var synchronous = options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
-            Execute(connection, $"PRAGMA busy_timeout = {busyMs.ToString(CultureInfo.InvariantCulture)};");
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, $"PRAGMA synchronous = {synchronous};");
+            ConfigureWriteConnection(connection, options.Synchronous, busyMs);
             EnsureSchema(connection, path);
         }
         catch
@@ -134,6 +131,20 @@ public sealed class SqliteLineageLog : ILineageLog
         builder.Mode = SqliteOpenMode.ReadWrite;
         builder.Pooling = true;
         return new SqliteLineageLog(path, connection, builder.ConnectionString, Math.Max(1, options.KeyFlushRecords));
+    }
+
+    // The writer connection's settings (WAL, the durability level, the busy wait, temporary data in memory).
+    internal static void ConfigureWriteConnection(SqliteConnection connection, SqliteSynchronousMode synchronousMode, int busyMs)
+    {
+        var synchronous = synchronousMode == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
+        Execute(connection, $"PRAGMA busy_timeout = {busyMs.ToString(CultureInfo.InvariantCulture)};");
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        Execute(connection, $"PRAGMA synchronous = {synchronous};");
+
+        // The key flush sorts a few thousand key entries; with SQLite's default it spilled them to a temporary file,
+        // created, unlinked, written and closed on the writer thread about once in ten commits. Temporary data is
+        // never part of what a commit makes durable, so it stays in memory.
+        Execute(connection, "PRAGMA temp_store = MEMORY;");
     }
 
     /// <inheritdoc />
