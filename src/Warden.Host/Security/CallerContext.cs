@@ -3,7 +3,7 @@ using Warden.Host.Errors;
 
 namespace Warden.Host.Security;
 
-/// <summary>Reads the caller that <see cref="AuthInterceptor"/> stored on the call.</summary>
+/// <summary>Reads the caller that <see cref="Hosting.CallInterceptor"/> stored on the call.</summary>
 internal static class CallerContext
 {
     private const string Key = "warden.caller";

@@ -1,6 +1,6 @@
 namespace Warden.Host.Security;
 
-/// <summary>Who made a call, as the authentication interceptor established it.</summary>
+/// <summary>Who made a call, as the call interceptor established it.</summary>
 public abstract record CallerIdentity;
 
 /// <summary>An agent, authenticated by its credential.</summary>

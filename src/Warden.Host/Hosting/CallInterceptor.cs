@@ -1,0 +1,75 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Warden.Host.Errors;
+using Warden.Host.Security;
+
+namespace Warden.Host.Hosting;
+
+/// <summary>
+/// The one gRPC interceptor: every call is authenticated (<see cref="CallerAuthenticator"/>) before it reaches a
+/// service, and any exception that escapes authentication or the service becomes a gRPC status
+/// (<see cref="ExceptionMapping.ToRpcException"/>), logged once, without internal details on the wire.
+/// </summary>
+/// <remarks>
+/// One interceptor rather than two (exceptions outermost, then authentication): gRPC wraps each interceptor in a
+/// layer of its own per call (an async frame, the interceptor resolved from the request's services and released), so
+/// a second interceptor cost every decision one more of those. Order is as before: an exception from authentication
+/// (a grain that could not verify a credential) is mapped like one from the service; a refusal (UNAUTHENTICATED) is
+/// already a status and passes unchanged; a refused call never reaches the service. It never turns a failure into a
+/// success; Evaluate handles its own failures as DENY decisions before they get here.
+/// </remarks>
+internal sealed class CallInterceptor(CallerAuthenticator authenticator, ILogger<CallInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            // A cached agent authenticates synchronously: the await completes at once, without suspending.
+            CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ExceptionMapping.ToRpcException(e, context, logger);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ExceptionMapping.ToRpcException(e, context, logger);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ExceptionMapping.ToRpcException(e, context, logger);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ExceptionMapping.ToRpcException(e, context, logger);
+        }
+    }
+}
