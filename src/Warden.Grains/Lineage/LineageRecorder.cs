@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
@@ -27,6 +28,10 @@ public sealed class LineageRecorder
     private readonly WardenLineageOptions _options;
     private readonly SensitivePaths _sensitive;
     private readonly ILogger<LineageRecorder> _logger;
+    // Refuses an unpaired surrogate in the tool arguments (the recorder then fails, and the decision is a deny).
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly byte[] InputPrefix = Encoding.UTF8.GetBytes("{\"input\":");
+
     private readonly ConcurrentDictionary<string, byte[]> _tenantKeys = new(StringComparer.Ordinal);
 
     /// <summary>Creates the recorder.</summary>
@@ -103,7 +108,13 @@ public sealed class LineageRecorder
             }
 
             var sequences = await AppendAsync(tenantId, output);
-            return sequences.IsDefaultOrEmpty ? 0 : sequences.Max();
+            long highest = 0;
+            foreach (var sequence in sequences.IsDefault ? [] : sequences)
+            {
+                highest = Math.Max(highest, sequence);
+            }
+
+            return highest;
         }
         catch (Exception ex)
         {
@@ -240,9 +251,32 @@ public sealed class LineageRecorder
         }
 
         // The context Cedar sees as context.input; sensitive paths are written against it ($.input.password).
-        var redacted = ContextRedactor.Redact("{\"input\":" + inputJson + "}", _sensitive, tenantKey);
+        var redacted = RedactInput(inputJson, _sensitive, tenantKey);
         var keep = _options.RecordArguments && redacted.Json.Length <= WardenLineageOptions.MaxStoredContextLength;
         return (redacted.Digest, keep ? redacted.Json : null);
+    }
+
+    // Redacts {"input":<inputJson>} straight from UTF-8 (no concatenated string in between): the same bytes as the
+    // concatenation's, so the same canonical form, digest and refusals.
+    internal static RedactedContext RedactInput(string inputJson, SensitivePaths sensitive, byte[] tenantKey)
+    {
+        var length = InputPrefix.Length + StrictUtf8.GetMaxByteCount(inputJson.Length) + 1;
+        byte[]? rented = null;
+        Span<byte> buffer = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            InputPrefix.CopyTo(buffer);
+            var written = InputPrefix.Length + StrictUtf8.GetBytes(inputJson, buffer[InputPrefix.Length..]);
+            buffer[written++] = (byte)'}';
+            return ContextRedactor.Redact(buffer[..written], sensitive, tenantKey);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     // The tool arguments of a decision. Events come in the order of the decisions, so the search starts where the last

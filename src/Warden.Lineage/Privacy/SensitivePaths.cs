@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Warden.Lineage.Privacy;
 
@@ -18,11 +17,17 @@ namespace Warden.Lineage.Privacy;
 public sealed class SensitivePaths
 {
     private readonly Segment[][] _paths;
+    private readonly Cursor[] _roots;
 
     private SensitivePaths(Segment[][] paths, IReadOnlyList<string> text)
     {
         _paths = paths;
         Paths = text;
+        _roots = new Cursor[paths.Length];
+        for (var p = 0; p < paths.Length; p++)
+        {
+            _roots[p] = new Cursor(p, 0);
+        }
     }
 
     /// <summary>The empty set: nothing is sensitive.</summary>
@@ -43,17 +48,8 @@ public sealed class SensitivePaths
     /// <summary>Whether no path is declared (then nothing can match and a context needs no redacted copy).</summary>
     internal bool IsEmpty => _paths.Length == 0;
 
-    // The cursors at the root of a context: every path at its first segment.
-    internal Cursor[] RootCursors()
-    {
-        var cursors = new Cursor[_paths.Length];
-        for (var p = 0; p < _paths.Length; p++)
-        {
-            cursors[p] = new Cursor(p, 0);
-        }
-
-        return cursors;
-    }
+    // The cursors at the root of a context: every path at its first segment (empty when no path is declared).
+    internal ReadOnlySpan<Cursor> Roots => _roots;
 
     // Whether a value reached with these cursors is named by a path (some cursor has consumed its whole path).
     internal bool IsMatch(ReadOnlySpan<Cursor> cursors)
@@ -72,7 +68,8 @@ public sealed class SensitivePaths
     // The cursors that continue into the member `name` of an object: paths whose next segment is that name or '*'.
     // INVARIANT: same rule as a JSONPath step (names case-sensitive, '*' takes every member); an index never names
     // an object member.
-    internal int StepIntoMember(ReadOnlySpan<Cursor> cursors, JsonProperty member, Span<Cursor> next)
+    // `name` is the member's name as unescaped UTF-8.
+    internal int StepIntoMember(ReadOnlySpan<Cursor> cursors, ReadOnlySpan<byte> name, Span<Cursor> next)
     {
         var count = 0;
         foreach (var cursor in cursors)
@@ -84,7 +81,7 @@ public sealed class SensitivePaths
             }
 
             var segment = path[cursor.Segment];
-            if (segment.Kind == SegmentKind.Wildcard || (segment.Kind == SegmentKind.Name && member.NameEquals(segment.Name)))
+            if (segment.Kind == SegmentKind.Wildcard || (segment.Kind == SegmentKind.Name && segment.Utf8 is { } utf8 && name.SequenceEqual(utf8)))
             {
                 next[count++] = new Cursor(cursor.Path, cursor.Segment + 1);
             }
@@ -243,12 +240,28 @@ public sealed class SensitivePaths
         Wildcard,
     }
 
-    private readonly record struct Segment(SegmentKind Kind, string? Name, int Index)
+    // Utf8: a name segment's name as UTF-8; null for a name that has none (an unpaired surrogate), which, as with
+    // JsonProperty.NameEquals before, matches no member.
+    private readonly record struct Segment(SegmentKind Kind, string? Name, byte[]? Utf8, int Index)
     {
-        public static Segment Wildcard => new(SegmentKind.Wildcard, null, 0);
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-        public static Segment ForName(string name) => new(SegmentKind.Name, name, 0);
+        public static Segment Wildcard => new(SegmentKind.Wildcard, null, null, 0);
 
-        public static Segment ForIndex(int index) => new(SegmentKind.Index, null, index);
+        public static Segment ForName(string name) => new(SegmentKind.Name, name, ToUtf8(name), 0);
+
+        public static Segment ForIndex(int index) => new(SegmentKind.Index, null, null, index);
+
+        private static byte[]? ToUtf8(string name)
+        {
+            try
+            {
+                return StrictUtf8.GetBytes(name);
+            }
+            catch (EncoderFallbackException)
+            {
+                return null;
+            }
+        }
     }
 }

@@ -98,12 +98,12 @@ public static class LineageEventValidator
             return ("Intent.Task", "The intent's task text is required when an intent is given.");
         }
 
-        if (evt.Reasons is null || evt.Reasons.Any(r => r is null))
+        if (ContainsNull(evt.Reasons))
         {
             return ("Reasons", "Reasons must be a list of non-null strings.");
         }
 
-        if (evt.PolicyIds is null || evt.PolicyIds.Any(p => p is null))
+        if (ContainsNull(evt.PolicyIds))
         {
             return ("PolicyIds", "Policy ids must be a list of non-null strings.");
         }
@@ -120,13 +120,33 @@ public static class LineageEventValidator
                 return ("Step", "A session step needs the session id.");
             }
 
-            if (step.Labels is null || step.Labels.Any(l => l is null))
+            if (ContainsNull(step.Labels))
             {
                 return ("Step.Labels", "Labels must be a list of non-null strings.");
             }
         }
 
         return null;
+    }
+
+    // True for a null list or a list holding a null. An index loop: these lists are often boxed ImmutableArrays,
+    // which LINQ would enumerate through an allocated enumerator, for every record appended.
+    private static bool ContainsNull(IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? IdError(string? id, bool required)
