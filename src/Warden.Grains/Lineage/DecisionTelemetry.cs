@@ -17,6 +17,11 @@ public static class DecisionTelemetry
     /// <summary>The meter name.</summary>
     public const string MeterName = "Warden.Decisions";
 
+    // Request-context keys that carry the caller's W3C trace context into the session grain's turn (Orleans does not
+    // carry Activity.Current across a grain call).
+    internal const string TraceParentKey = "warden.traceparent";
+    internal const string TraceStateKey = "warden.tracestate";
+
     internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
 
     internal static Meter Meter { get; } = new(MeterName);
@@ -30,6 +35,30 @@ public static class DecisionTelemetry
     /// <summary>True while a span or one of the instruments has a listener (they attach and detach at any time).</summary>
     internal static bool IsObserved =>
         ActivitySource.HasListeners() || Decisions.Enabled || Allowed.Enabled || Denied.Enabled || Duration.Enabled;
+
+    /// <summary>
+    /// Carries the current activity (on the gRPC host: the request's span, whose parent is the agent's
+    /// <c>traceparent</c>) into the session grain calls that follow on this async flow, so their <c>warden.decision</c>
+    /// spans join the agent's trace. Does nothing while no one listens to decision spans, or with no current activity.
+    /// </summary>
+    public static void CarryTraceContext()
+    {
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current && ActivitySource.HasListeners())
+        {
+            RequestContext.Set(TraceParentKey, current.Id!);
+            if (current.TraceStateString is { } state)
+            {
+                RequestContext.Set(TraceStateKey, state);
+            }
+        }
+    }
+
+    /// <summary>The trace context a caller carried into this grain turn (<see cref="CarryTraceContext"/>), or none.</summary>
+    internal static ActivityContext CarriedTraceContext() =>
+        RequestContext.Get(TraceParentKey) is string parent
+        && ActivityContext.TryParse(parent, RequestContext.Get(TraceStateKey) as string, isRemote: true, out var context)
+            ? context
+            : default;
 
     internal static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("warden.decision.duration", unit: "s", description: "Evaluation call latency in the session grain.");
 }

@@ -25,7 +25,8 @@ internal sealed class DecisionTelemetryFilter : IIncomingGrainCallFilter
     private static async Task MeasureAsync(IIncomingGrainCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = DecisionTelemetry.ActivitySource.StartActivity("warden.decision", ActivityKind.Internal);
+        // The span's parent is the trace context the host carried in (the agent's request), when there is one.
+        using var activity = DecisionTelemetry.ActivitySource.StartActivity("warden.decision", ActivityKind.Internal, DecisionTelemetry.CarriedTraceContext());
         activity?.SetTag("warden.session", context.TargetId.Key.ToString());
         await context.Invoke();
         DecisionTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Warden.Agents;
+using Warden.Grains.Lineage;
 using Warden.Host.Diagnostics;
 using Warden.Host.Hosting;
 using Warden.Host.Mapping;
@@ -55,6 +56,7 @@ internal sealed class AgentRuntimeService(
         Outcome<Decision> outcome;
         try
         {
+            DecisionTelemetry.CarryTraceContext();
             outcome = await Session(agent, request.SessionId).EvaluateAsync(agent.ForGrains, domain!).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)

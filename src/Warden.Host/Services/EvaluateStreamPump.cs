@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Grpc.Core;
+using Warden.Grains.Lineage;
 using Warden.Host.Diagnostics;
 using Warden.Host.Mapping;
 using Warden.Host.Security;
@@ -197,6 +198,7 @@ internal sealed class EvaluateStreamPump
         try
         {
             var grain = _sessions(sessionId);
+            DecisionTelemetry.CarryTraceContext();
             if (count == 1)
             {
                 var one = await grain.EvaluateAsync(_agent.ForGrains, batch[start].Request!).ConfigureAwait(false);

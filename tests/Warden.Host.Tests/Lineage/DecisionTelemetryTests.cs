@@ -60,4 +60,57 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
             Assert.Contains(effect, effects);
         }
     }
+
+    [Fact]
+    public async Task Evaluate_AgentCallsInsideItsTrace_DecisionSpanJoinsThatTrace()
+    {
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry-trace");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+            var spans = new ConcurrentQueue<Activity>();
+            using var activities = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "Warden.Decisions" or "Microsoft.AspNetCore",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = spans.Enqueue,
+            };
+            ActivitySource.AddActivityListener(activities);
+
+            // The agent's own step: its trace context goes out as the request's traceparent header.
+            using var step = new Activity("agent.tool-step").SetIdFormat(ActivityIdFormat.W3C).Start();
+            var decision = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+            step.Stop();
+
+            var span = Assert.Single(spans, s => s.OperationName == "warden.decision" && (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            Assert.Equal(step.TraceId, span.TraceId);
+            Assert.NotEqual(default, span.ParentSpanId);
+        }
+    }
+
+    [Fact]
+    public async Task EvaluateStream_OpenedInsideAgentsTrace_DecisionSpansJoinThatTrace()
+    {
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry-stream");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+            var spans = new ConcurrentQueue<Activity>();
+            using var activities = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "Warden.Decisions" or "Microsoft.AspNetCore",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = spans.Enqueue,
+            };
+            ActivitySource.AddActivityListener(activities);
+
+            using var step = new Activity("agent.run").SetIdFormat(ActivityIdFormat.W3C).Start();
+            await using var stream = agent.OpenEvaluateStream();
+            var decision = await stream.EvaluateAsync(session.Id, "db.query", Client.WardenModel.Resource("Table", "orders"));
+            step.Stop();
+
+            var span = Assert.Single(spans, s => s.OperationName == "warden.decision" && (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            Assert.Equal(step.TraceId, span.TraceId);
+        }
+    }
 }
