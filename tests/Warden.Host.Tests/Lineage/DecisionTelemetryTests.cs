@@ -69,13 +69,7 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
         {
             var session = await Scenario.OpenSessionAsync(agent);
             var spans = new ConcurrentQueue<Activity>();
-            using var activities = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name is "Warden.Decisions" or "Microsoft.AspNetCore",
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = spans.Enqueue,
-            };
-            ActivitySource.AddActivityListener(activities);
+            using var activities = ListenToSpans(spans);
 
             // The agent's own step: its trace context goes out as the request's traceparent header.
             using var step = new Activity("agent.tool-step").SetIdFormat(ActivityIdFormat.W3C).Start();
@@ -96,13 +90,7 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
         {
             var session = await Scenario.OpenSessionAsync(agent);
             var spans = new ConcurrentQueue<Activity>();
-            using var activities = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name is "Warden.Decisions" or "Microsoft.AspNetCore",
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = spans.Enqueue,
-            };
-            ActivitySource.AddActivityListener(activities);
+            using var activities = ListenToSpans(spans);
 
             using var step = new Activity("agent.run").SetIdFormat(ActivityIdFormat.W3C).Start();
             await using var stream = agent.OpenEvaluateStream();
@@ -112,5 +100,18 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
             var span = Assert.Single(spans, s => s.OperationName == "warden.decision" && (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
             Assert.Equal(step.TraceId, span.TraceId);
         }
+    }
+
+    // Records the decision spans and ASP.NET's request spans (the request span is what carries the agent's traceparent).
+    private static ActivityListener ListenToSpans(ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Warden.Decisions" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
