@@ -1,8 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Warden.Lineage.Privacy;
 using Warden.Lineage.Records;
 
@@ -16,7 +13,7 @@ namespace Warden.Bench.Lineage;
 /// </summary>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
-[Config(typeof(Config))]
+[Config(typeof(InProcessConfig))]
 public class ContextRedactionBenchmarks
 {
     // The load generator's tool arguments (bench/Warden.LoadGen/Infrastructure/LoadSetup.cs).
@@ -67,10 +64,4 @@ public class ContextRedactionBenchmarks
     /// <summary>The keyed hash alone (the context digest of the load generator's decision).</summary>
     [Benchmark]
     public LineageHash Hmac_ContextDigest() => LineageHash.HmacSha256(Key, _digestInput);
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
-    }
 }

@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
 using Warden.Lineage.Chain;
 using Warden.Lineage.Logs;
@@ -20,7 +17,7 @@ namespace Warden.Bench.Lineage;
 /// </summary>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
-[Config(typeof(Config))]
+[Config(typeof(InProcessConfig))]
 public class LineageAppendBenchmarks
 {
     private const int AppendsPerInvoke = 512;
@@ -96,11 +93,5 @@ public class LineageAppendBenchmarks
         {
             await writer.FlushAsync();
         }
-    }
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
     }
 }

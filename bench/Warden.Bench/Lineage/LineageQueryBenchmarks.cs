@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
 using Warden.Lineage.Chain;
 using Warden.Lineage.Logs.Sqlite;
@@ -20,7 +17,7 @@ namespace Warden.Bench.Lineage;
 /// </summary>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
-[Config(typeof(Config))]
+[Config(typeof(InProcessShortWarmupConfig))]
 public class LineageQueryBenchmarks
 {
     private const string Tenant = "bench-tenant";
@@ -149,10 +146,4 @@ public class LineageQueryBenchmarks
         ContextDigest = LineageHash.Sha256(BitConverter.GetBytes(i)),
         RedactedContext = """{"input":{"query":"select * from invoices where quarter = 3"}}""",
     };
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
-    }
 }

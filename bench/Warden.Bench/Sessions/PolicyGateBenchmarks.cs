@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Warden.Events;
 using Warden.Grains.Policy;
 using Warden.Grains.Sessions;
@@ -18,7 +15,7 @@ namespace Warden.Bench.Sessions;
 /// </summary>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
-[Config(typeof(ShortInProcessConfig))]
+[Config(typeof(InProcessLongConfig))]
 public class PolicyGateBenchmarks
 {
     private const int Ops = 256;
@@ -85,11 +82,4 @@ public class PolicyGateBenchmarks
         InputDigest = string.Empty,
         Decision = new Decision($"s1.{sequence}", DecisionEffect.Allow, [], [], "g1", null, 1, Opened, sequence, [], null),
     };
-
-    /// <summary>In-process and short: the figures compare the two rows of one run.</summary>
-    private sealed class ShortInProcessConfig : ManualConfig
-    {
-        public ShortInProcessConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance));
-    }
 }

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -137,12 +134,5 @@ public class SessionDecisionBenchmarks
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>In-process (see <c>GrainStateWriteBenchmarks</c>): the silo runs inside the benchmark process.</summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
     }
 }

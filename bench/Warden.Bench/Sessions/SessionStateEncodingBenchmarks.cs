@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -23,7 +20,7 @@ namespace Warden.Bench.Sessions;
 /// </summary>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
-[Config(typeof(InProcessConfig))]
+[Config(typeof(InProcessLongConfig))]
 public class SessionStateEncodingBenchmarks
 {
     private static readonly DateTimeOffset Opened = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
@@ -107,11 +104,5 @@ public class SessionStateEncodingBenchmarks
         }
 
         return state;
-    }
-
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance));
     }
 }

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Warden.Storage.Hosting;
@@ -97,15 +94,5 @@ public class GrainStateWriteBenchmarks
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>
-    /// In-process: the silo starts inside the benchmark process, and BenchmarkDotNet's generated project (Orleans
-    /// code generation included) does not build within its two-minute limit on a small machine.
-    /// </summary>
-    private sealed class InProcessConfig : ManualConfig
-    {
-        public InProcessConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
     }
 }
