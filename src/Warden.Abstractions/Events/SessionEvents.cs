@@ -55,6 +55,11 @@ public sealed record GrantIssuedEvent : SessionEvent
 }
 
 /// <summary>A decision was made.</summary>
+/// <remarks>
+/// Orleans encodes it with <see cref="DecisionEventCodec"/> (one per decision on the tenant stream), which writes what
+/// the generated codec writes: a field added here (or to <see cref="Decision"/>) goes into that codec too, or
+/// <c>EventCodecTests</c>, which compare its bytes with the generated codec's, fail.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("warden.DecisionEvent")]
 public sealed record DecisionEvent : SessionEvent
 {

@@ -24,27 +24,36 @@ public sealed class TenantEventBatcherTests(WardenClusterFixture fixture)
         }
 
         await using var probe = await EventProbe.ForTenantAsync(fixture, tenantId);
-        var lasts = await Task.WhenAll(sessions.Select(async session =>
+        var decided = await Task.WhenAll(sessions.Select(async session =>
         {
-            Decision? last = null;
+            var decisions = new List<Decision>();
             for (var n = 0; n < DecisionsPerSession; n++)
             {
-                last = await fixture.EvaluateAsync(tenantId, "bot", session, Act("doc.read", "Acme::Doc", "reports/" + n));
+                decisions.Add(await fixture.EvaluateAsync(tenantId, "bot", session, Act("doc.read", "Acme::Doc", "reports/" + n)));
             }
 
-            return last!;
+            return decisions;
         }));
 
-        foreach (var last in lasts)
+        foreach (var decisions in decided)
         {
-            await probe.WaitForAsync<DecisionEvent>(e => e.Decision.DecisionId == last.DecisionId);
+            await probe.WaitForAsync<DecisionEvent>(e => e.Decision.DecisionId == decisions[^1].DecisionId);
         }
 
-        foreach (var session in sessions)
+        for (var s = 0; s < sessions.Count; s++)
         {
-            var sequences = probe.Seen.OfType<DecisionEvent>().Where(e => e.SessionId == session).Select(e => e.Sequence).ToList();
-            Assert.Equal(DecisionsPerSession, sequences.Count);
-            Assert.Equal(sequences.Order(), sequences);
+            var received = probe.Seen.OfType<DecisionEvent>().Where(e => e.SessionId == sessions[s]).ToList();
+            Assert.Equal(DecisionsPerSession, received.Count);
+            Assert.Equal(received.Select(e => e.Sequence).Order(), received.Select(e => e.Sequence));
+
+            // Through the stream's encoding (the hand-written DecisionEventCodec) every field arrives as decided.
+            for (var n = 0; n < DecisionsPerSession; n++)
+            {
+                var e = received[n];
+                EventSamples.AssertSame(decided[s][n], e.Decision, $"{sessions[s]} decision {n}");
+                Assert.Equal(("doc.read", "Acme::Doc", "reports/" + n, tenantId), (e.Action, e.ResourceType, e.ResourceId, e.TenantId));
+                Assert.Equal(e.Decision.Sequence, e.Sequence);
+            }
         }
     }
 }
