@@ -15,9 +15,9 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 
 if (options.Target is not null)
 {
-    if (options.Lineage.Count > 0)
+    if (options.Lineage.Count > 0 || options.OtlpSink)
     {
-        Console.Error.WriteLine("--lineage starts its own hosts: use it without --target");
+        Console.Error.WriteLine("--lineage and --otlp-sink start their own hosts: use them without --target");
         return 2;
     }
 
@@ -52,13 +52,15 @@ return 0;
 static async Task<int> RunAsync(LoadOptions options, string? storage, string? lineage)
 {
     HostProcess? host = null;
+    OtlpSink? sink = options.OtlpSink ? OtlpSink.Start() : null;
     try
     {
         Uri target;
         string operatorKey;
         if (options.Target is null)
         {
-            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded", lineage, options.HostEnvironment);
+            var environment = sink is null ? options.HostEnvironment : [.. sink.HostEnvironment, .. options.HostEnvironment];
+            host = await HostProcess.StartAsync(options.HostDll, storage ?? "embedded", lineage, environment);
             target = host.Grpc;
             operatorKey = host.OperatorKey;
             Console.WriteLine($"started Warden.Host (pid {host.ProcessId}) at {target}");
@@ -121,6 +123,12 @@ static async Task<int> RunAsync(LoadOptions options, string? storage, string? li
             }
         }
 
+        if (sink is not null)
+        {
+            var (posts, bytes) = sink.Received;
+            Console.WriteLine($"otlp sink {sink.Endpoint}: {posts} exports, {bytes} bytes received");
+        }
+
         return 0;
     }
     finally
@@ -128,6 +136,11 @@ static async Task<int> RunAsync(LoadOptions options, string? storage, string? li
         if (host is not null)
         {
             await host.DisposeAsync();
+        }
+
+        if (sink is not null)
+        {
+            await sink.DisposeAsync();
         }
     }
 }

@@ -30,6 +30,9 @@ internal sealed record LoadOptions
     /// <summary>Environment variables for the child host (runtime knobs such as <c>DOTNET_gcServer</c>), applied last.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> HostEnvironment { get; init; } = [];
 
+    /// <summary>Whether to start an OTLP sink and point the child host's telemetry export at it.</summary>
+    public bool OtlpSink { get; init; }
+
     /// <summary>Lineage durabilities to start the child host with, side by side (empty: the host's default).</summary>
     public IReadOnlyList<string> Lineage { get; init; } = [];
 
@@ -37,7 +40,7 @@ internal sealed record LoadOptions
         usage: Warden.LoadGen [--target URL --operator-key KEY | --start-host [--host-dll PATH]]
                               [--modes single,unary,stream,floor,grain,sessions] [--agents 1,8,32] [--duration 10s] [--warmup 3s]
                               [--stream-depth 64] [--sessions 100000] [--repeat 1] [--storage embedded]
-                              [--lineage durable,async,off] [--host-env NAME=VALUE]...
+                              [--lineage durable,async,off] [--host-env NAME=VALUE]... [--otlp-sink]
           --target URL        a running Warden (gRPC endpoint); needs the root operator key
           --start-host        start Warden.Host as a child process on free loopback ports (default without --target)
           --modes             single: one caller, unary; unary: N agents, unary Evaluate; stream: N agents, one
@@ -53,6 +56,9 @@ internal sealed record LoadOptions
                               the modes against each in turn, each repeat alternating them (needs --start-host)
           --host-env          an environment variable for the started host, e.g. DOTNET_gcServer=1 (repeatable): A/B
                               of runtime knobs against the same build
+          --otlp-sink         start a local OTLP/HTTP receiver that accepts and counts every export, and have the
+                              started host export its decision and lineage telemetry there (Warden:Telemetry:OtlpEndpoint):
+                              the cost of tracing with an exporter attached (needs --start-host)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -77,6 +83,7 @@ internal sealed record LoadOptions
                 "--storage" => options with { Storage = ParseStorage(Next()) },
                 "--lineage" => options with { Lineage = ParseLineage(Next()) },
                 "--host-env" => options with { HostEnvironment = [.. options.HostEnvironment, ParseVariable(Next())] },
+                "--otlp-sink" => options with { OtlpSink = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

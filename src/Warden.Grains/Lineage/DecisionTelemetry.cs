@@ -37,19 +37,56 @@ public static class DecisionTelemetry
         ActivitySource.HasListeners() || Decisions.Enabled || Allowed.Enabled || Denied.Enabled || Duration.Enabled;
 
     /// <summary>
-    /// Carries the current activity (on the gRPC host: the request's span, whose parent is the agent's
-    /// <c>traceparent</c>) into the session grain calls that follow on this async flow, so their <c>warden.decision</c>
-    /// spans join the agent's trace. Does nothing while no one listens to decision spans, or with no current activity.
+    /// Carries the caller's trace context into the session grain calls that follow on this async flow (Orleans does not
+    /// carry <see cref="Activity.Current"/> into a grain's turn), so their <c>warden.decision</c> spans join the agent's
+    /// trace. Does nothing while no one listens to decision spans.
     /// </summary>
+    /// <remarks>
+    /// The parent is the nearest span a tracer records: the current activity when it is sampled and comes from an
+    /// <see cref="System.Diagnostics.ActivitySource"/> with listeners (e.g. ASP.NET's request span under ASP.NET
+    /// instrumentation). ASP.NET also creates request activities that nothing records (for log scopes, from no source,
+    /// with the caller's sampled flag copied); such a span never reaches a backend, and when the caller sent no context
+    /// the OpenTelemetry SDK's default parent-based sampler drops the children of an unsampled one, so every decision
+    /// span would be lost. Then the parent is the agent's own
+    /// <c>traceparent</c> (the unrecorded activity's remote parent), whose sampled flag the decision span follows; with
+    /// no caller context the decision span is a root.
+    /// </remarks>
     public static void CarryTraceContext()
     {
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current && ActivitySource.HasListeners())
+        if (!ActivitySource.HasListeners())
         {
-            RequestContext.Set(TraceParentKey, current.Id!);
-            if (current.TraceStateString is { } state)
+            return;
+        }
+
+        for (var activity = Activity.Current; activity is { IdFormat: ActivityIdFormat.W3C }; activity = activity.Parent)
+        {
+            // Recorded here: sampled, and from a source something listens to. ASP.NET's activity made for log scopes
+            // comes from no source, and copies the caller's sampled flag.
+            if (activity.Recorded && activity.Source.HasListeners())
             {
-                RequestContext.Set(TraceStateKey, state);
+                Carry(activity.Id!, activity.TraceStateString);
+                return;
             }
+
+            if (activity.Parent is null)
+            {
+                // The remote caller's context, as the request brought it (null for a local root).
+                if (activity.ParentId is { } remote)
+                {
+                    Carry(remote, activity.TraceStateString);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private static void Carry(string traceParent, string? traceState)
+    {
+        RequestContext.Set(TraceParentKey, traceParent);
+        if (traceState is not null)
+        {
+            RequestContext.Set(TraceStateKey, traceState);
         }
     }
 

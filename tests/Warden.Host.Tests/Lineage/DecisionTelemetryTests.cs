@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Warden.Host.Tests.Infrastructure;
 using Warden.Protocol.V1;
 
@@ -102,6 +104,87 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
         }
     }
 
+    [Fact]
+    public async Task Evaluate_OpenTelemetrySdk_AgentWithoutTrace_DecisionSpanIsARecordedRoot()
+    {
+        // The OpenTelemetry SDK as the host's OTLP export configures it: its default sampler (parent-based, always on
+        // for roots) and no ASP.NET instrumentation, so ASP.NET's request activity (created for log scopes) is not recorded.
+        var exported = new RecordedSpans();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource("Warden.Decisions").AddProcessor(exported).Build();
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry-sdk");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+            Activity.Current = null;
+
+            var decision = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+
+            var span = Assert.Single(exported.Spans, s => (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            Assert.True(span.Recorded);
+            Assert.Equal(default, span.ParentSpanId);
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_OpenTelemetrySdk_AgentInSampledTrace_DecisionSpanIsChildOfAgentsSpan()
+    {
+        var exported = new RecordedSpans();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource("Warden.Decisions").AddProcessor(exported).Build();
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry-sdk-trace");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+
+            // The agent's side records its step and its HTTP client span (what its traceparent header names).
+            var clientSpans = new ConcurrentQueue<Activity>();
+            using var client = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "System.Net.Http" or "Grpc.Net.Client",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStarted = clientSpans.Enqueue,
+            };
+            ActivitySource.AddActivityListener(client);
+            using var step = new Activity("agent.tool-step").SetIdFormat(ActivityIdFormat.W3C);
+            step.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            step.Start();
+            var decision = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+            step.Stop();
+
+            // The parent is the agent's request span (under its step), not ASP.NET's unrecorded request span, which
+            // never reaches a backend.
+            var span = Assert.Single(exported.Spans, s => (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            Assert.Equal(step.TraceId, span.TraceId);
+            var parent = span.ParentSpanId;
+            while (parent != step.SpanId)
+            {
+                parent = Assert.Single(clientSpans, s => s.SpanId == parent).ParentSpanId;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_OpenTelemetrySdk_AgentTraceNotSampled_DecisionSpanFollowsTheAgentsChoice()
+    {
+        var exported = new RecordedSpans();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource("Warden.Decisions").AddProcessor(exported).Build();
+        var (_, _, agent) = await Scenario.AgentAsync(host, "telemetry-sdk-unsampled");
+        await using (agent)
+        {
+            var session = await Scenario.OpenSessionAsync(agent);
+
+            using var step = new Activity("agent.tool-step").SetIdFormat(ActivityIdFormat.W3C).Start();
+            var decision = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+            step.Stop();
+            var control = await session.EvaluateAsync("db.query", Client.WardenModel.Resource("Table", "orders"));
+
+            // The agent's traceparent says "not sampled": W3C parent-based sampling drops the decision's span too,
+            // while a call outside any trace (the control) is still recorded.
+            var spans = exported.Spans;
+            Assert.DoesNotContain(spans, s => (s.GetTagItem("warden.decision.id") as string) == decision.DecisionId);
+            Assert.Contains(spans, s => (s.GetTagItem("warden.decision.id") as string) == control.DecisionId);
+        }
+    }
+
     // Records the decision spans and ASP.NET's request spans (the request span is what carries the agent's traceparent).
     private static ActivityListener ListenToSpans(ConcurrentQueue<Activity> spans)
     {
@@ -113,5 +196,15 @@ public sealed class DecisionTelemetryTests(WardenHostFixture host)
         };
         ActivitySource.AddActivityListener(listener);
         return listener;
+    }
+
+    // What the SDK hands its exporters: the spans its sampler recorded, as they end (from any thread).
+    private sealed class RecordedSpans : BaseProcessor<Activity>
+    {
+        private readonly ConcurrentQueue<Activity> _spans = new();
+
+        public IReadOnlyCollection<Activity> Spans => _spans;
+
+        public override void OnEnd(Activity data) => _spans.Enqueue(data);
     }
 }
