@@ -311,6 +311,34 @@ public sealed class SqliteLineageLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_GroupLargerThanTheKeptCompressionBuffer_ThenOrdinaryGroups_AreAllStoredAndReadBack()
+    {
+        // 60 records with 40 KB contexts (2.4 MB plain, a compression buffer past the 1 MiB kept), then ordinary ones.
+        await using var log = Open();
+        var events = Enumerable.Range(1, 60)
+            .Select(n => Events.Decision("acme", n, redactedContext: "{\"input\":{\"blob\":\"" + new string((char)('a' + (n % 26)), 40_000) + "\"}}"))
+            .Concat(Enumerable.Range(61, 40).Select(n => Events.Decision("acme", n)));
+        var records = new List<LineageRecord>();
+        var previous = LineageHash.Zero;
+        foreach (var evt in events)
+        {
+            var sequence = records.Count + 1;
+            var hash = LineageRecordSerializer.ComputeHash(sequence, evt, previous);
+            records.Add(new LineageRecord { Sequence = sequence, Event = evt, PreviousHash = previous, Hash = hash });
+            previous = hash;
+        }
+
+        await log.AppendAsync(records[..60]);
+        await log.AppendAsync(records[60..95]);
+        await log.AppendAsync(records[95..]);
+
+        Assert.True(LineageGroupCodec.IsCompressed((await BlobAsync(log.FilePath, "acme", 1))!));
+        Assert.True(LineageGroupCodec.IsCompressed((await BlobAsync(log.FilePath, "acme", 61))!));
+        Assert.Equal(records.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme", ChainHead.Of(records[^1]))).IsIntact);
+    }
+
+    [Fact]
     public async Task AppendAsync_BatchWithAGapInSequence_StartsANewGroupSoEachRecordKeepsItsKey()
     {
         await using var log = Open();

@@ -79,6 +79,7 @@ public sealed class SqliteLineageLog : ILineageLog
     private readonly LineageGroupBuilder _group = new();
     private readonly int _compressFromBytes;
     private byte[] _compressed = new byte[64 * 1024];
+    private const int MaxKeptCompressionBuffer = 1024 * 1024;
     private sqlite3_stmt? _groupInsert;
     private sqlite3_stmt? _lastStored;
     private sqlite3_stmt? _headUpsert;
@@ -671,10 +672,17 @@ public sealed class SqliteLineageLog : ILineageLog
         Check(raw.sqlite3_bind_int64(insert, 5, group.MaxTicks));
         Check(raw.sqlite3_bind_int(insert, 6, group.Flagged ? 1 : 0));
         Check(raw.sqlite3_bind_text(insert, 7, group.KeysJson()));
+        // The binding copies the bytes (SQLITE_TRANSIENT), so the buffer is free again once it returns.
         var plain = group.Records;
         Check(plain.Length >= _compressFromBytes && LineageGroupCodec.TryCompress(plain, ref _compressed, out var length)
             ? raw.sqlite3_bind_blob(insert, 8, _compressed.AsSpan(0, length))
             : raw.sqlite3_bind_blob(insert, 8, plain));
+        if (_compressed.Length > MaxKeptCompressionBuffer)
+        {
+            // A group of unusually large records grew it; do not keep that much for the commits of ordinary ones.
+            _compressed = new byte[64 * 1024];
+        }
+
         Execute(insert);
     }
 
