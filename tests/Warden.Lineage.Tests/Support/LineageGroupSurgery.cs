@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using K4os.Compression.LZ4;
 using Microsoft.Data.Sqlite;
-using Warden.Lineage.Logs.Sqlite;
 
 namespace Warden.Lineage.Tests.Support;
 
@@ -28,8 +28,8 @@ internal static class LineageGroupSurgery
         while (await reader.ReadAsync())
         {
             var blob = (byte[])reader.GetValue(1);
-            var plain = LineageGroupCodec.ToPlain(blob, out var problem) ?? throw new InvalidOperationException(problem);
-            groups.Add((reader.GetInt64(0), Split(plain), LineageGroupCodec.IsCompressed(blob)));
+            var compressed = IsCompressed(blob);
+            groups.Add((reader.GetInt64(0), Split(compressed ? Decompress(blob) : blob), compressed));
         }
 
         return groups;
@@ -102,11 +102,34 @@ internal static class LineageGroupSurgery
         return records;
     }
 
-    /// <summary>A group blob in the form the log stores a large group: LZ4-compressed (plain if that is not smaller).</summary>
+    // Schema 5's compressed form, written out here as an attacker would from the format (not through the log's code):
+    // little-endian -1, the plain length, then the plain blob as one LZ4 block.
+    private static bool IsCompressed(byte[] blob) => blob.Length >= 4 && BinaryPrimitives.ReadInt32LittleEndian(blob) == -1;
+
+    private static byte[] Decompress(byte[] blob)
+    {
+        var plain = new byte[BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(4))];
+        if (LZ4Codec.Decode(blob.AsSpan(8), plain) != plain.Length)
+        {
+            throw new InvalidOperationException("The compressed group does not decompress.");
+        }
+
+        return plain;
+    }
+
+    /// <summary>A group blob in schema 5's compressed form (an empty group stays plain, as the log would store it).</summary>
     public static byte[] Compress(byte[] plain)
     {
-        var buffer = Array.Empty<byte>();
-        return LineageGroupCodec.TryCompress(plain, ref buffer, out var length) ? buffer[..length] : plain;
+        if (plain.Length == 0)
+        {
+            return plain;
+        }
+
+        var blob = new byte[8 + LZ4Codec.MaximumOutputSize(plain.Length)];
+        BinaryPrimitives.WriteInt32LittleEndian(blob, -1);
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(4), plain.Length);
+        var length = LZ4Codec.Encode(plain, blob.AsSpan(8));
+        return blob[..(8 + length)];
     }
 
     private static async Task<(long First, List<byte[]> Records, bool Compressed)> GroupOfAsync(string file, string tenant, long seq)
