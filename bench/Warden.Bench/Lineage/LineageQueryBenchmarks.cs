@@ -34,11 +34,19 @@ public class LineageQueryBenchmarks
     [Params(200_000)]
     public int Records { get; set; }
 
+    /// <summary>Whether large groups are stored LZ4-compressed (the default) or every group plain (schema 4's form).</summary>
+    [Params(false, true)]
+    public bool Compressed { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _dataDirectory = Path.Combine(Path.GetTempPath(), "warden-bench-lineage-query", Guid.NewGuid().ToString("N"));
-        _log = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dataDirectory });
+        _log = SqliteLineageLog.Open(new SqliteLineageLogOptions
+        {
+            DataDirectory = _dataDirectory,
+            CompressGroupsFromBytes = Compressed ? new SqliteLineageLogOptions().CompressGroupsFromBytes : int.MaxValue,
+        });
         await using (var writer = new LineageWriter(_log, new LineageWriterOptions { Durability = LineageDurability.Durable }))
         {
             var perSession = Records / Sessions;

@@ -274,7 +274,11 @@ public sealed class SqliteLineageLogTests : IDisposable
                 .Where(k => k.Item2 is not null).ToHashSet();
             Assert.Equal(expected, stored);
             Assert.Equal(expected.Count, keys.RootElement.GetArrayLength());
-            Assert.Equal(LineageGroupSurgery.Join(members.Select(LineageRecordSerializer.Serialize)), (byte[])reader.GetValue(7));
+            // Groups this large are stored LZ4-compressed; decompressed they are exactly the records' bytes in order.
+            var blob = (byte[])reader.GetValue(7);
+            Assert.True(LineageGroupCodec.IsCompressed(blob));
+            Assert.True(blob.Length < LineageGroupSurgery.Join(members.Select(LineageRecordSerializer.Serialize)).Length / 2);
+            Assert.Equal(LineageGroupSurgery.Join(members.Select(LineageRecordSerializer.Serialize)), LineageGroupCodec.ToPlain(blob, out _));
         }
 
         Assert.Equal([(1L, 256L), (257L, 512L), (513L, 600L)], groups);
@@ -283,6 +287,55 @@ public sealed class SqliteLineageLogTests : IDisposable
         Assert.Equal(records.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
         Assert.Equal(records[255..].Select(r => r.Hash), await log.ReadAsync("acme", 256).Select(r => r.Hash).ToListAsync());
         Assert.Equal(records[299..].Select(r => r.Hash), await log.ReadAsync("acme", 300).Select(r => r.Hash).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData(1, 4096, false)]
+    [InlineData(40, 4096, true)]
+    [InlineData(40, int.MaxValue, false)]
+    public async Task AppendAsync_GroupCompression_OnlyForGroupsFromTheThresholdAndReadBackTheSame(int count, int threshold, bool compressed)
+    {
+        await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, CompressGroupsFromBytes = threshold });
+        var records = Chain("acme", count);
+
+        await log.AppendAsync(records);
+
+        var blob = (await BlobAsync(log.FilePath, "acme", 1))!;
+        Assert.Equal(compressed, LineageGroupCodec.IsCompressed(blob));
+        Assert.Equal(LineageGroupSurgery.Join(records.Select(LineageRecordSerializer.Serialize)), LineageGroupCodec.ToPlain(blob, out _));
+        Assert.Equal(records.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
+        Assert.Equal(records[^1].Hash, (await log.ReadLastAsync("acme"))!.Hash);
+        Assert.Equal(
+            records.Where(r => r.Event.SessionId == records[0].Event.SessionId).Select(r => r.Sequence),
+            await log.QueryAsync(new LineageQuery { TenantId = "acme", SessionId = records[0].Event.SessionId }).Select(r => r.Sequence).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_GroupLargerThanTheKeptCompressionBuffer_ThenOrdinaryGroups_AreAllStoredAndReadBack()
+    {
+        // 60 records with 40 KB contexts (2.4 MB plain, a compression buffer past the 1 MiB kept), then ordinary ones.
+        await using var log = Open();
+        var events = Enumerable.Range(1, 60)
+            .Select(n => Events.Decision("acme", n, redactedContext: "{\"input\":{\"blob\":\"" + new string((char)('a' + (n % 26)), 40_000) + "\"}}"))
+            .Concat(Enumerable.Range(61, 40).Select(n => Events.Decision("acme", n)));
+        var records = new List<LineageRecord>();
+        var previous = LineageHash.Zero;
+        foreach (var evt in events)
+        {
+            var sequence = records.Count + 1;
+            var hash = LineageRecordSerializer.ComputeHash(sequence, evt, previous);
+            records.Add(new LineageRecord { Sequence = sequence, Event = evt, PreviousHash = previous, Hash = hash });
+            previous = hash;
+        }
+
+        await log.AppendAsync(records[..60]);
+        await log.AppendAsync(records[60..95]);
+        await log.AppendAsync(records[95..]);
+
+        Assert.True(LineageGroupCodec.IsCompressed((await BlobAsync(log.FilePath, "acme", 1))!));
+        Assert.True(LineageGroupCodec.IsCompressed((await BlobAsync(log.FilePath, "acme", 61))!));
+        Assert.Equal(records.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
+        Assert.True((await LineageVerifier.VerifyAsync(log, "acme", ChainHead.Of(records[^1]))).IsIntact);
     }
 
     [Fact]
@@ -559,6 +612,18 @@ public sealed class SqliteLineageLogTests : IDisposable
 
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => await log.QueryAsync(new LineageQuery { TenantId = "acme", Limit = 0 }).ToListAsync());
         Assert.Equal("Limit", error.ParamName);
+    }
+
+    /// <summary>The stored <c>records</c> blob of a tenant's group, as it is in the file (null when there is none).</summary>
+    internal static async Task<byte[]?> BlobAsync(string file, string tenant, long firstSequence)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT records FROM lineage_groups WHERE tenant = $t AND first_seq = $f;";
+        command.Parameters.AddWithValue("$t", tenant);
+        command.Parameters.AddWithValue("$f", firstSequence);
+        return await command.ExecuteScalarAsync() as byte[];
     }
 
     internal static async Task Sql(string file, string sql, params (string Name, object Value)[] parameters)

@@ -9,7 +9,7 @@ using Warden.Lineage.Verification;
 
 namespace Warden.Lineage.Tests.Logs;
 
-/// <summary>The lineage.db schema: version 4's commit groups, their flagged-decision index and key entries, and files written by versions 1 to 3.</summary>
+/// <summary>The lineage.db schema: version 5's commit groups (plain or compressed), their flagged-decision index and key entries, and files written by versions 1 to 4.</summary>
 public sealed class SqliteLineageSchemaTests : IDisposable
 {
     // The version-1 schema exactly as earlier builds created it (lineage.db files in the field have it).
@@ -164,12 +164,12 @@ public sealed class SqliteLineageSchemaTests : IDisposable
     public async Task Open_NewerSchemaVersion_RefusesToOpenAndLeavesTheFile()
     {
         await Open().DisposeAsync();
-        Execute("UPDATE lineage_meta SET value = '5' WHERE key = 'schema';");
+        Execute("UPDATE lineage_meta SET value = '6' WHERE key = 'schema';");
 
         var error = Assert.Throws<LineageFormatException>(Open);
 
-        Assert.Contains("version 5", error.Message, StringComparison.Ordinal);
-        Assert.Equal("5", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Contains("version 6", error.Message, StringComparison.Ordinal);
+        Assert.Equal("6", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
     }
 
     [Fact]
@@ -276,6 +276,41 @@ public sealed class SqliteLineageSchemaTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Open_Version4File_RaisesTheVersionAndReadsItsPlainGroupsBesideNewCompressedOnes()
+    {
+        // A version-4 file: the same tables, every group stored plain (version 4 knew no other form).
+        var acme = await ChainAsync("acme", 900);
+        await using (var version4 = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, CompressGroupsFromBytes = int.MaxValue }))
+        {
+            await version4.AppendAsync(acme[..600]);
+        }
+
+        Execute("UPDATE lineage_meta SET value = '4' WHERE key = 'schema';");
+
+        await using var oracle = new InMemoryLineageLog();
+        await oracle.AppendAsync(acme);
+        await using (var log = Open())
+        {
+            AssertMigrated();
+            await log.AppendAsync(acme[600..]);
+
+            // The version-4 groups stay as they were; the new ones (601–856, 857–900) are compressed.
+            Assert.Equal(
+                "1-256:0,257-512:0,513-600:0,601-856:1,857-900:1",
+                Scalar("SELECT group_concat(first_seq || '-' || last_seq || ':' || (substr(hex(records), 1, 8) = 'FFFFFFFF')) FROM (SELECT * FROM lineage_groups ORDER BY first_seq);"));
+            Assert.True((await LineageVerifier.VerifyAsync(log, "acme", ChainHead.Of(acme[^1]))).IsIntact);
+            await LineageQueryOracle.AssertSameAnswersAsync(oracle, log, "acme", acme);
+        }
+
+        // Opening it again changes nothing.
+        await using (var log = Open())
+        {
+            AssertMigrated();
+            Assert.Equal(acme.Select(r => r.Hash), await log.ReadAsync("acme", 1).Select(r => r.Hash).ToListAsync());
+        }
+    }
+
     [Theory]
     [InlineData("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq = 7;", ChainFault.Removed, 7)]
     [InlineData("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq >= 28;", ChainFault.Truncated, 28)]
@@ -297,7 +332,7 @@ public sealed class SqliteLineageSchemaTests : IDisposable
 
     private void AssertMigrated()
     {
-        Assert.Equal("4", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Equal("5", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
         Assert.Equal(
             "lineage_group_keys,lineage_group_marks,lineage_groups,lineage_heads,lineage_meta",
             Scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);"));

@@ -1,27 +1,35 @@
 using System.Buffers.Binary;
+using K4os.Compression.LZ4;
 using Microsoft.Data.Sqlite;
 
 namespace Warden.Lineage.Tests.Support;
 
 /// <summary>
-/// Tampers with the records inside a schema-4 <c>lineage.db</c> (one row per commit group, the records length-prefixed
-/// in one blob) the way an attacker with the file would: replace, remove or insert a record inside a group, rewriting
-/// only the group's blob. Group-level tampering (drop or move a whole group) is plain SQL on <c>lineage_groups</c>.
+/// Tampers with the records inside a schema-5 <c>lineage.db</c> (one row per commit group, the records length-prefixed
+/// in one blob, stored plain or LZ4-compressed) the way an attacker with the file would: replace, remove or insert a
+/// record inside a group, rewriting only the group's blob (decompressed, edited and compressed again when it was
+/// compressed). Group-level tampering (drop or move a whole group) is plain SQL on <c>lineage_groups</c>.
 /// </summary>
 internal static class LineageGroupSurgery
 {
     /// <summary>The groups of a tenant in key order: first sequence and the stored bytes of each record.</summary>
-    public static async Task<List<(long First, List<byte[]> Records)>> ReadGroupsAsync(string file, string tenant)
+    public static async Task<List<(long First, List<byte[]> Records)>> ReadGroupsAsync(string file, string tenant) =>
+        (await ReadStoredGroupsAsync(file, tenant)).Select(g => (g.First, g.Records)).ToList();
+
+    /// <summary>The groups of a tenant in key order, each with whether its blob is stored compressed.</summary>
+    public static async Task<List<(long First, List<byte[]> Records, bool Compressed)>> ReadStoredGroupsAsync(string file, string tenant)
     {
         await using var connection = await OpenAsync(file);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT first_seq, records FROM lineage_groups WHERE tenant = $t ORDER BY first_seq;";
         command.Parameters.AddWithValue("$t", tenant);
-        var groups = new List<(long, List<byte[]>)>();
+        var groups = new List<(long, List<byte[]>, bool)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            groups.Add((reader.GetInt64(0), Split((byte[])reader.GetValue(1))));
+            var blob = (byte[])reader.GetValue(1);
+            var compressed = IsCompressed(blob);
+            groups.Add((reader.GetInt64(0), Split(compressed ? Decompress(blob) : blob), compressed));
         }
 
         return groups;
@@ -30,7 +38,7 @@ internal static class LineageGroupSurgery
     /// <summary>The stored bytes of the record at storage key <paramref name="seq"/>.</summary>
     public static async Task<byte[]> ReadRecordAsync(string file, string tenant, long seq)
     {
-        var (first, records) = await GroupOfAsync(file, tenant, seq);
+        var (first, records, _) = await GroupOfAsync(file, tenant, seq);
         return records[(int)(seq - first)];
     }
 
@@ -94,20 +102,51 @@ internal static class LineageGroupSurgery
         return records;
     }
 
-    private static async Task<(long First, List<byte[]> Records)> GroupOfAsync(string file, string tenant, long seq)
+    // Schema 5's compressed form, written out here as an attacker would from the format (not through the log's code):
+    // little-endian -1, the plain length, then the plain blob as one LZ4 block.
+    private static bool IsCompressed(byte[] blob) => blob.Length >= 4 && BinaryPrimitives.ReadInt32LittleEndian(blob) == -1;
+
+    private static byte[] Decompress(byte[] blob)
     {
-        var groups = await ReadGroupsAsync(file, tenant);
+        var plain = new byte[BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(4))];
+        if (LZ4Codec.Decode(blob.AsSpan(8), plain) != plain.Length)
+        {
+            throw new InvalidOperationException("The compressed group does not decompress.");
+        }
+
+        return plain;
+    }
+
+    /// <summary>A group blob in schema 5's compressed form (an empty group stays plain, as the log would store it).</summary>
+    public static byte[] Compress(byte[] plain)
+    {
+        if (plain.Length == 0)
+        {
+            return plain;
+        }
+
+        var blob = new byte[8 + LZ4Codec.MaximumOutputSize(plain.Length)];
+        BinaryPrimitives.WriteInt32LittleEndian(blob, -1);
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(4), plain.Length);
+        var length = LZ4Codec.Encode(plain, blob.AsSpan(8));
+        return blob[..(8 + length)];
+    }
+
+    private static async Task<(long First, List<byte[]> Records, bool Compressed)> GroupOfAsync(string file, string tenant, long seq)
+    {
+        var groups = await ReadStoredGroupsAsync(file, tenant);
         return groups.Last(g => g.First <= seq);
     }
 
     private static async Task EditAsync(string file, string tenant, long seq, Action<List<byte[]>, int> edit)
     {
-        var (first, records) = await GroupOfAsync(file, tenant, seq);
+        var (first, records, compressed) = await GroupOfAsync(file, tenant, seq);
         edit(records, (int)(seq - first));
+        var blob = Join(records);
         await SqlAsync(
             file,
             "UPDATE lineage_groups SET records = $r WHERE tenant = $t AND first_seq = $f;",
-            ("$r", Join(records)),
+            ("$r", compressed ? Compress(blob) : blob),
             ("$t", tenant),
             ("$f", first));
     }

@@ -10,11 +10,12 @@ using Warden.Lineage.Verification;
 namespace Warden.Lineage.Tests.Verification;
 
 /// <summary>
-/// Each kind of tampering, done to the real SQLite file (schema 4: records stored in commit groups), is named by the
+/// Each kind of tampering, done to the real SQLite file (schema 5: records stored in commit groups), is named by the
 /// verifier at the right sequence: inside a group (a record's bytes altered, removed, inserted, moved) and whole groups
-/// (removed, moved).
+/// (removed, moved). Every case runs on plain groups (<see cref="PlainSqliteTamperTests"/>) and on LZ4-compressed ones
+/// (<see cref="CompressedSqliteTamperTests"/>, where the attacker decompresses, edits and compresses again).
 /// </summary>
-public sealed class SqliteTamperTests : IAsyncLifetime
+public abstract class SqliteTamperTests : IAsyncLifetime
 {
     private const int Count = 20;
     private const int GroupSize = 5;
@@ -22,10 +23,20 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     private readonly List<LineageRecord> _records = [];
     private string _file = null!;
 
+    /// <summary>The fixture's <see cref="SqliteLineageLogOptions.CompressGroupsFromBytes"/>.</summary>
+    private protected abstract int CompressGroupsFromBytes { get; }
+
+    private protected string File => _file;
+
     public async Task InitializeAsync()
     {
         // Durability is not under test here: skip the per-commit fsync to keep the fixture fast.
-        await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, Synchronous = SqliteSynchronousMode.Normal });
+        await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions
+        {
+            DataDirectory = _dir.Path,
+            Synchronous = SqliteSynchronousMode.Normal,
+            CompressGroupsFromBytes = CompressGroupsFromBytes,
+        });
         _file = log.FilePath;
         await using var writer = new LineageWriter(log);
         // acme in commits of five (groups 1–5, 6–10, 11–15, 16–20), globex one record per commit.
@@ -50,13 +61,21 @@ public sealed class SqliteTamperTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<ChainVerificationResult> Verify(ChainHead? anchor = null)
+    private protected async Task<ChainVerificationResult> Verify(ChainHead? anchor = null)
     {
         await using var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { FilePath = _file });
         return await LineageVerifier.VerifyAsync(log, "acme", anchor);
     }
 
-    private Task Sql(string sql, params (string, object)[] parameters) => SqliteLineageLogTests.Sql(_file, sql, parameters);
+    private protected Task Sql(string sql, params (string, object)[] parameters) => SqliteLineageLogTests.Sql(_file, sql, parameters);
+
+    // The main file's bytes with the WAL folded in and every handle closed, for editing the file directly.
+    private protected async Task<byte[]> ReadFileBytesAsync()
+    {
+        await Sql("PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteConnection.ClearAllPools();
+        return await System.IO.File.ReadAllBytesAsync(_file);
+    }
 
     private Task ReplaceBlob(long seq, LineageRecord record) =>
         LineageGroupSurgery.ReplaceAsync(_file, "acme", seq, LineageRecordSerializer.Serialize(record));
@@ -90,17 +109,17 @@ public sealed class SqliteTamperTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_BytesFlippedInTheDatabaseFile_NamesAlteredRecord()
+    public async Task Verify_HashBytesFlippedInTheDatabaseFile_NamesAlteredRecord()
     {
-        // Fold the WAL into the main file and close every handle, then edit the file's bytes directly.
-        await Sql("PRAGMA wal_checkpoint(TRUNCATE);");
-        SqliteConnection.ClearAllPools();
-        var bytes = await File.ReadAllBytesAsync(_file);
-        var marker = Encoding.UTF8.GetBytes("reason-0011-marker");
-        var at = bytes.AsSpan().IndexOf(marker);
-        Assert.True(at >= 0, "the marker must be in the file");
-        bytes[at + 7] = (byte)'9';
-        await File.WriteAllBytesAsync(_file, bytes);
+        // Record 11's stored hash: 32 random bytes, so they sit in the file as they are in either form (in a compressed
+        // group record 12's copy of them, its previous hash, is a back-reference to these).
+        var bytes = await ReadFileBytesAsync();
+        var hash = new byte[LineageHash.Length];
+        _records[10].Hash.CopyTo(hash);
+        var at = bytes.AsSpan().IndexOf(hash);
+        Assert.True(at >= 0, "the hash must be in the file");
+        bytes[at + 5] ^= 0x40;
+        await System.IO.File.WriteAllBytesAsync(_file, bytes);
 
         var result = await Verify();
 
@@ -373,5 +392,88 @@ public sealed class SqliteTamperTests : IAsyncLifetime
 
         Assert.IsType<LineageIntegrityException>(error.InnerException);
         Assert.True((await writer.AppendAsync(Events.Decision("globex", 100))).IsDurable);
+    }
+}
+
+/// <summary>The tamper cases on plain groups (as version 4 stored every group, and version 5 small ones).</summary>
+public sealed class PlainSqliteTamperTests : SqliteTamperTests
+{
+    private protected override int CompressGroupsFromBytes => int.MaxValue;
+
+    [Fact]
+    public async Task Fixture_StoresEveryGroupPlain()
+    {
+        Assert.All(await LineageGroupSurgery.ReadStoredGroupsAsync(File, "acme"), g => Assert.False(g.Compressed));
+    }
+
+    [Fact]
+    public async Task Verify_BytesFlippedInTheDatabaseFile_NamesAlteredRecord()
+    {
+        var bytes = await ReadFileBytesAsync();
+        var marker = Encoding.UTF8.GetBytes("reason-0011-marker");
+        var at = bytes.AsSpan().IndexOf(marker);
+        Assert.True(at >= 0, "the marker must be in the file");
+        bytes[at + 7] = (byte)'9';
+        await System.IO.File.WriteAllBytesAsync(File, bytes);
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Altered, result.Fault);
+        Assert.Equal(11, result.FirstBadSequence);
+    }
+}
+
+/// <summary>The tamper cases on LZ4-compressed groups, and damage to the compressed form itself.</summary>
+public sealed class CompressedSqliteTamperTests : SqliteTamperTests
+{
+    private protected override int CompressGroupsFromBytes => 0;
+
+    [Fact]
+    public async Task Fixture_StoresEveryGroupCompressed()
+    {
+        Assert.All(await LineageGroupSurgery.ReadStoredGroupsAsync(File, "acme"), g => Assert.True(g.Compressed));
+    }
+
+    [Fact]
+    public async Task Verify_CompressedBlockCut_NamesUndecodableAtTheGroupsFirstRecord()
+    {
+        await Sql("UPDATE lineage_groups SET records = substr(records, 1, length(records) - 3) WHERE tenant = 'acme' AND first_seq = 6;");
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Undecodable, result.Fault);
+        Assert.Equal(6, result.FirstBadSequence);
+        Assert.Equal(5, result.LastGoodSequence);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public async Task Verify_CompressedGroupsStatedLengthChanged_NamesUndecodableAtTheGroupsFirstRecord(int change)
+    {
+        // The header's plain length (bytes 4–7, little-endian) no longer matches what the block decompresses to.
+        var blob = (await SqliteLineageLogTests.BlobAsync(File, "acme", 11))!;
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(4));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(4), length + change);
+        await Sql("UPDATE lineage_groups SET records = $r WHERE tenant = 'acme' AND first_seq = 11;", ("$r", blob));
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Undecodable, result.Fault);
+        Assert.Equal(11, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task Verify_CompressedGroupStatingAHugeLength_NamesUndecodableWithoutAllocatingIt()
+    {
+        var blob = (await SqliteLineageLogTests.BlobAsync(File, "acme", 16))!;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(4), int.MaxValue);
+        await Sql("UPDATE lineage_groups SET records = $r WHERE tenant = 'acme' AND first_seq = 16;", ("$r", blob));
+
+        var result = await Verify();
+
+        Assert.Equal(ChainFault.Undecodable, result.Fault);
+        Assert.Equal(16, result.FirstBadSequence);
+        Assert.Contains("impossible length", result.ToString(), StringComparison.Ordinal);
     }
 }

@@ -7,8 +7,9 @@ using System.Text.Unicode;
 namespace Warden.Lineage.Logs.Sqlite;
 
 /// <summary>
-/// Builds one row of <c>lineage_groups</c> (schema version 4): consecutive records of one tenant, their stored bytes
-/// length-prefixed in one blob, and what queries find the group by (sequence range, time range, whether it holds a
+/// Builds one row of <c>lineage_groups</c> (schema versions 4 and 5): consecutive records of one tenant, their stored
+/// bytes length-prefixed in one blob (the plain form; the log may store it compressed, see
+/// <see cref="LineageGroupCodec"/>), and what queries find the group by (sequence range, time range, whether it holds a
 /// decision other than allow, and its distinct session, agent and resource values as a JSON array of
 /// <c>[field, value]</c> pairs).
 /// </summary>

@@ -15,10 +15,11 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 4): records are stored per commit group, not per row. <c>lineage_groups(tenant, first_seq, last_seq,
+/// Schema (version 5): records are stored per commit group, not per row. <c>lineage_groups(tenant, first_seq, last_seq,
 /// min_ts, max_ts, flagged, keys, records)</c> with primary key <c>(tenant, first_seq)</c> holds consecutive records of
 /// one tenant from one commit (at most <see cref="MaxGroupRecords"/>): <c>records</c> is their canonical MessagePack
-/// bytes, each after a 4-byte little-endian length, exactly the bytes (and so the hashes) a version-3 row held;
+/// bytes, each after a 4-byte little-endian length, exactly the bytes (and so the hashes) a version-3 row held, stored
+/// LZ4-compressed when the group is large (<see cref="LineageGroupCodec"/>; version 5, the only change from 4);
 /// the other columns are copies for finding the group: its time range, whether it holds a decision other than allow
 /// (<c>flagged</c>, with a partial index), and its distinct session, agent and resource values (<c>keys</c>, a JSON
 /// array of <c>[field, value]</c>). <c>lineage_heads(tenant, seq, hash)</c> holds each chain's head marker, written in
@@ -39,7 +40,8 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// record at the stream's commit sizes. A group is one row and one primary-key entry per commit, plus a key entry per
 /// distinct value. Files of versions 1 to 3 (one row per record in <c>lineage_records</c>) are migrated when opened,
 /// in one transaction: their rows, in stored order, become groups of consecutive sequences; the bytes are not touched.
-/// A file of a newer or unknown version is not opened.
+/// A version-4 file only has its version raised (its plain groups stay as they are and are read as before). A file of
+/// a newer or unknown version is not opened.
 /// </para>
 /// <para>
 /// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
@@ -75,6 +77,9 @@ public sealed class SqliteLineageLog : ILineageLog
 
     // Prepared statements and buffers of the writer thread, kept across transactions. INVARIANT: writer thread only.
     private readonly LineageGroupBuilder _group = new();
+    private readonly int _compressFromBytes;
+    private byte[] _compressed = new byte[64 * 1024];
+    private const int MaxKeptCompressionBuffer = 1024 * 1024;
     private sqlite3_stmt? _groupInsert;
     private sqlite3_stmt? _lastStored;
     private sqlite3_stmt? _headUpsert;
@@ -87,10 +92,11 @@ public sealed class SqliteLineageLog : ILineageLog
     private sqlite3_stmt? _keyMarkUpsert;
     private sqlite3_stmt? _keyMarkRead;
 
-    private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString, int keyFlushRecords)
+    private SqliteLineageLog(string filePath, SqliteConnection writeConnection, string readConnectionString, int keyFlushRecords, int compressFromBytes)
     {
         FilePath = filePath;
         _keyFlushRecords = keyFlushRecords;
+        _compressFromBytes = compressFromBytes;
         _writeConnection = writeConnection;
         _readConnectionString = readConnectionString;
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "warden-lineage-writer" };
@@ -130,7 +136,7 @@ public sealed class SqliteLineageLog : ILineageLog
 
         builder.Mode = SqliteOpenMode.ReadWrite;
         builder.Pooling = true;
-        return new SqliteLineageLog(path, connection, builder.ConnectionString, Math.Max(1, options.KeyFlushRecords));
+        return new SqliteLineageLog(path, connection, builder.ConnectionString, Math.Max(1, options.KeyFlushRecords), options.CompressGroupsFromBytes);
     }
 
     // The writer connection's settings (WAL, the durability level, the busy wait, temporary data in memory).
@@ -320,7 +326,7 @@ public sealed class SqliteLineageLog : ILineageLog
     }
 
     /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
-    internal const int SchemaVersion = 4;
+    internal const int SchemaVersion = 5;
 
     // lineage_group_keys.field: which value of the records a key entry copies.
     internal const int KeySession = 1;
@@ -367,7 +373,7 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR REPLACE INTO lineage_meta (key, value) VALUES ('schema', '4');
+        INSERT OR REPLACE INTO lineage_meta (key, value) VALUES ('schema', '5');
         """;
 
     // The key entries of a tenant's groups with first sequence in (mark, upTo], sorted so they go into lineage_group_keys
@@ -410,7 +416,14 @@ public sealed class SqliteLineageLog : ILineageLog
                     $"'{path}' was written with lineage schema version {version}, newer than this build's {SchemaVersion}; it was not opened.");
             }
 
-            if (version < SchemaVersion)
+            if (version == 4)
+            {
+                // Version 5 only adds the compressed form of a group's blob (LineageGroupCodec); a version-4 blob is a
+                // valid plain one, so the tables stay as they are.
+                command.CommandText = "UPDATE lineage_meta SET value = '5' WHERE key = 'schema';";
+                command.ExecuteNonQuery();
+            }
+            else if (version < 4)
             {
                 // Versions 1 to 3 differ only in their indexes and key tables; all hold one row per record in lineage_records.
                 command.CommandText = Schema;
@@ -659,7 +672,17 @@ public sealed class SqliteLineageLog : ILineageLog
         Check(raw.sqlite3_bind_int64(insert, 5, group.MaxTicks));
         Check(raw.sqlite3_bind_int(insert, 6, group.Flagged ? 1 : 0));
         Check(raw.sqlite3_bind_text(insert, 7, group.KeysJson()));
-        Check(raw.sqlite3_bind_blob(insert, 8, group.Records));
+        // The binding copies the bytes (SQLITE_TRANSIENT), so the buffer is free again once it returns.
+        var plain = group.Records;
+        Check(plain.Length >= _compressFromBytes && LineageGroupCodec.TryCompress(plain, ref _compressed, out var length)
+            ? raw.sqlite3_bind_blob(insert, 8, _compressed.AsSpan(0, length))
+            : raw.sqlite3_bind_blob(insert, 8, plain));
+        if (_compressed.Length > MaxKeptCompressionBuffer)
+        {
+            // A group of unusually large records grew it; do not keep that much for the commits of ordinary ones.
+            _compressed = new byte[64 * 1024];
+        }
+
         Execute(insert);
     }
 
@@ -854,9 +877,9 @@ public sealed class SqliteLineageLog : ILineageLog
     // session's records, not the whole commit groups they share with other sessions).
     private static IEnumerable<(long Key, LineageRecord Record)> DecodeGroup(string tenantId, StoredGroup group, StoredRecordFilter? filter = null)
     {
-        var blob = group.Records;
-        var offset = 0;
         var key = group.FirstSequence;
+        var blob = LineageGroupCodec.ToPlain(group.Records, out var problem) ?? throw Undecodable(tenantId, key, problem!, null);
+        var offset = 0;
         while (offset < blob.Length)
         {
             if (blob.Length - offset < LineageGroupBuilder.PrefixLength)

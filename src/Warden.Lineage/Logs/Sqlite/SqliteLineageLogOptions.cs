@@ -34,6 +34,14 @@ public sealed class SqliteLineageLogOptions
     /// </summary>
     internal int KeyFlushRecords { get; set; } = 1024;
 
+    /// <summary>
+    /// Groups whose records take at least this many bytes are stored LZ4-compressed (schema version 5; see
+    /// <c>LineageGroupCodec</c>); smaller ones (a lone decision's commit) are stored plain, where compression would
+    /// cost more than the few bytes it saves. Default 4,096 (one SQLite page); <see cref="int.MaxValue"/> stores every
+    /// group plain. Internal so tests and benchmarks can choose.
+    /// </summary>
+    internal int CompressGroupsFromBytes { get; set; } = 4096;
+
     /// <summary>The database file this configuration names.</summary>
     /// <exception cref="ArgumentException">Neither a data folder nor a file path is set.</exception>
     public string ResolveFilePath()
