@@ -128,20 +128,24 @@ public sealed class SessionPolicyInputsTests
     [Fact]
     public void Session_CountsAndActionsChange_TagsFollowEachHistory()
     {
-        // The tags reuse their names while the history's actions stay the same array; the counts are new every allow.
+        // The tags reuse their names while the history's actions stay the same array; the counts are new every allow,
+        // and another history with as many actions (other names) must not get the names kept from the last one.
         var inputs = new SessionPolicyInputs();
         var one = SessionHistory.Empty.Apply(Allowed(1, Mail(), MailGrant));
         var two = one.Apply(Allowed(2, Mail(), MailGrant));
         var three = two.Apply(Allowed(3, SecretRead(), VaultGrant));
         var four = three.Apply(Allowed(4, Mail(), MailGrant));
 
-        var tags = new[] { one, two, three, four, two }.Select(h => inputs.Session(Subject(h, inputs), Opened).Tags).ToArray();
+        var other = SessionHistory.Empty.Apply(Allowed(1, SecretRead(), VaultGrant));
+
+        var tags = new[] { one, two, three, four, two, other }.Select(h => inputs.Session(Subject(h, inputs), Opened).Tags).ToArray();
 
         Assert.Equal([("email.send", 1L)], Counts(tags[0]));
         Assert.Equal([("email.send", 2L)], Counts(tags[1]));
         Assert.Equal([("email.send", 2L), ("vault.read", 1L)], Counts(tags[2]));
         Assert.Equal([("email.send", 3L), ("vault.read", 1L)], Counts(tags[3]));
         Assert.Equal([("email.send", 2L)], Counts(tags[4]));
+        Assert.Equal([("vault.read", 1L)], Counts(tags[5]));
     }
 
     [Fact]
