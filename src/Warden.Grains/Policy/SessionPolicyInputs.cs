@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using Warden.Grains.Sessions;
 using Warden.Policy.Entities;
@@ -49,6 +50,7 @@ internal sealed class SessionPolicyInputs
     private CedarValue _actions;
     private ImmutableArray<long> _countsSource;
     private ImmutableArray<string> _tagsActionsSource;
+    private CedarRecordShape? _tagsShape;
     private CedarRecord? _tags;
 
     private ImmutableArray<string> _labelsSource;
@@ -161,15 +163,22 @@ internal sealed class SessionPolicyInputs
         if (_tags is null || _tagsActionsSource != history.Actions || _countsSource != history.ActionCounts)
         {
             Builds++;
-            _tagsActionsSource = history.Actions;
-            _countsSource = history.ActionCounts;
-            var tags = new KeyValuePair<string, CedarValue>[history.Actions.Length];
-            for (var i = 0; i < tags.Length; i++)
+            // A history's actions are sorted and distinct (ordinal), as a shape's names are, and change only when an
+            // action is first allowed; its counts change with every allow. Actions in any other order (never written by
+            // SessionHistory) take the general path, which pairs each name with its own count. The sources are noted
+            // only once the tags are built: a build that throws leaves nothing that a later call could take as current.
+            var shape = _tagsShape;
+            if (_tagsActionsSource != history.Actions || _tags is null)
             {
-                tags[i] = KeyValuePair.Create(history.Actions[i], CedarValue.FromLong(history.ActionCounts[i]));
+                shape = history.Actions.IsDefaultOrEmpty ? null : new CedarRecordShape(history.Actions);
+                shape = shape is not null && shape.Names.SequenceEqual(history.Actions.AsSpan()) ? shape : null;
             }
 
-            _tags = CedarRecord.Create(tags);
+            var tags = shape is not null && history.ActionCounts.Length == shape.Count ? CountTags(shape, history.ActionCounts) : AnyTags(history);
+            _tagsShape = shape;
+            _tagsActionsSource = history.Actions;
+            _countsSource = history.ActionCounts;
+            _tags = tags;
         }
 
         var age = (long)Math.Max(0, (now - session.OpenedAt).TotalSeconds);
@@ -219,6 +228,35 @@ internal sealed class SessionPolicyInputs
         }
 
         return _grant;
+    }
+
+    private static CedarRecord CountTags(CedarRecordShape shape, ImmutableArray<long> counts)
+    {
+        var values = ArrayPool<CedarValue>.Shared.Rent(counts.Length);
+        try
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                values[i] = CedarValue.FromLong(counts[i]);
+            }
+
+            return shape.Create(values.AsSpan(0, counts.Length));
+        }
+        finally
+        {
+            ArrayPool<CedarValue>.Shared.Return(values, clearArray: true);
+        }
+    }
+
+    private static CedarRecord AnyTags(SessionHistory history)
+    {
+        var tags = new KeyValuePair<string, CedarValue>[history.Actions.Length];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            tags[i] = KeyValuePair.Create(history.Actions[i], CedarValue.FromLong(history.ActionCounts[i]));
+        }
+
+        return CedarRecord.Create(tags);
     }
 
     private static CedarRecordShape Ordered(params string[] names)

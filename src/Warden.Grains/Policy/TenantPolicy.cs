@@ -141,14 +141,14 @@ internal sealed class TenantPolicy
         }
 
         var session = inputs.Session(query.Session, query.Now);
-        var entities = new List<Entity>(3) { inputs.Agent(query.Session), session };
+        Entity[] entities;
         CedarRecord context;
         try
         {
-            if (publishedResource is null)
-            {
-                entities.Add(RequestedResource(resource, resourceType.Attributes, request.Resource.AttributesJson));
-            }
+            // The request's own entities, in an array the store's overlay takes as it is (no list per decision).
+            entities = publishedResource is null
+                ? [inputs.Agent(query.Session), session, RequestedResource(resource, resourceType.Attributes, request.Resource.AttributesJson)]
+                : [inputs.Agent(query.Session), session];
 
             context = ActionContext(known, request.InputJson, session.Uid, query, inputs, labels);
         }
@@ -188,7 +188,7 @@ internal sealed class TenantPolicy
         return Authorize(new AuthorizationRequest(inputs.AgentUid(query.Session), HoldAction, grant.Uid, context), [inputs.Agent(query.Session), session, grant], []);
     }
 
-    private PolicyVerdict Authorize(AuthorizationRequest request, List<Entity> entities, ImmutableArray<string> labels)
+    private PolicyVerdict Authorize(AuthorizationRequest request, Entity[] entities, ImmutableArray<string> labels)
     {
         // INVARIANT: only requests that conform to the schema reach the authorizer, so every attribute a validated
         // policy reads exists with its declared type and no forbid is skipped for a type error we could have caught.

@@ -39,6 +39,7 @@ internal sealed partial class SessionGrain(
     private readonly SessionOptions _options = options.Value;
     private readonly Queue<SessionEvent> _recent = new();
     private readonly Dictionary<string, ResourcePattern> _grantPatterns = new(StringComparer.Ordinal);
+    private readonly ImmutableArray<DecisionReason>.Builder _reasons = ImmutableArray.CreateBuilder<DecisionReason>();
     private string? _tenantId;
     private string? _sessionId;
     private TenantPolicy? _policy;
@@ -49,6 +50,8 @@ internal sealed partial class SessionGrain(
     private bool _lineageResolved;
     private RevocationGate? _revocations;
     private AllowedReasonCache? _lastAllowed;
+    private Caller? _actorCaller;
+    private string? _actor;
 
     private SessionState State => state.State;
 
@@ -214,7 +217,7 @@ internal sealed partial class SessionGrain(
         }
 
         var events = new List<SessionEvent>(2);
-        var decision = Decide(events, request, caller.ToString(), clock.GetUtcNow());
+        var decision = Decide(events, request, Actor(caller), clock.GetUtcNow());
         var committed = await CommitDecisionsAsync(events, [decision], [request]) is { } failed ? failed[0] : decision;
         return Revocations.Seal(TenantId, State.AgentId, SessionId, committed);
     }
@@ -255,7 +258,7 @@ internal sealed partial class SessionGrain(
         }
 
         var events = new List<SessionEvent>(requests.Length + 1);
-        var actor = caller.ToString();
+        var actor = Actor(caller);
         var now = clock.GetUtcNow();
         var decisions = ImmutableArray.CreateBuilder<Decision>(requests.Length);
         foreach (var request in requests)
@@ -516,7 +519,12 @@ internal sealed partial class SessionGrain(
         ApprovalInfo? consumed = null;
         DecisionEffect effect;
         string? approvalId = null;
-        var reasons = ImmutableArray.CreateBuilder<DecisionReason>();
+
+        // One builder per activation, emptied per decision (Decide is synchronous and the grain is not reentrant); an
+        // allow takes its reasons from the last allow when they are the same (AllowedReasons).
+        var reasons = _reasons;
+        reasons.Clear();
+        var allowReasons = default(ImmutableArray<DecisionReason>);
         try
         {
             if (EndedOrExpired(now) is { } ended)
@@ -541,7 +549,7 @@ internal sealed partial class SessionGrain(
                         break;
                     case PolicyOutcome.Allow:
                         effect = DecisionEffect.Allow;
-                        reasons.Add(AllowedReason(grant!, verdict.DeterminingPolicies));
+                        allowReasons = AllowedReasons(grant!, verdict.DeterminingPolicies);
                         break;
                     case PolicyOutcome.Forbidden:
                         effect = DecisionEffect.Deny;
@@ -570,6 +578,7 @@ internal sealed partial class SessionGrain(
             // INVARIANT: any failure inside the gates is a recorded deny, never an allow and never a lost decision.
             WardenLog.DecisionFailed(logger, ex, Key, request.Action);
             reasons.Clear();
+            allowReasons = default;
             verdict = null;
             consumed = null;
             approvalId = null;
@@ -580,7 +589,7 @@ internal sealed partial class SessionGrain(
         var decision = new Decision(
             $"{SessionId}.{sequence}",
             effect,
-            reasons.ToImmutable(),
+            allowReasons.IsDefault ? reasons.ToImmutable() : allowReasons,
             verdict?.DeterminingPolicies ?? [],
             grant?.GrantId,
             approvalId,
@@ -625,20 +634,36 @@ internal sealed partial class SessionGrain(
     }
 
     /// <summary>
-    /// The reason of an allow: the grant and the permitting policies. A busy session allows the same action under the
-    /// same grant and policies decision after decision, so the last one is reused while both are the same.
+    /// The caller as events record it (<see cref="Caller.ToString"/>). A session is called by its one agent decision
+    /// after decision, so the last caller's text is kept while the next caller is equal to it (kind, id and tenant).
     /// </summary>
-    private DecisionReason AllowedReason(Grant grant, ImmutableArray<string> policies)
+    private string Actor(Caller caller)
+    {
+        if (_actor is null || _actorCaller is not { } last || !last.Equals(caller))
+        {
+            _actorCaller = caller;
+            _actor = caller.ToString();
+        }
+
+        return _actor;
+    }
+
+    /// <summary>
+    /// The reasons of an allow: the grant and the permitting policies. A busy session allows the same action under the
+    /// same grant and policies decision after decision, so the last ones are reused while both are the same (the
+    /// array is immutable, so decisions may share it).
+    /// </summary>
+    private ImmutableArray<DecisionReason> AllowedReasons(Grant grant, ImmutableArray<string> policies)
     {
         if (_lastAllowed is not { } last
             || !string.Equals(last.GrantId, grant.GrantId, StringComparison.Ordinal)
             || !last.Policies.AsSpan().SequenceEqual(policies.AsSpan()))
         {
-            last = new AllowedReasonCache(grant.GrantId, policies, new DecisionReason(ReasonCodes.Allowed, $"grant {grant.GrantId} and policies {string.Join(", ", policies)}"));
+            last = new AllowedReasonCache(grant.GrantId, policies, [new DecisionReason(ReasonCodes.Allowed, $"grant {grant.GrantId} and policies {string.Join(", ", policies)}")]);
             _lastAllowed = last;
         }
 
-        return last.Reason;
+        return last.Reasons;
     }
 
     /// <summary>Policy permits only with approval: use an approval for these exact arguments, or ask for one.</summary>
@@ -1179,6 +1204,6 @@ internal sealed partial class SessionGrain(
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 
-    /// <summary>The last allow's reason, with the grant and policies it names.</summary>
-    private sealed record AllowedReasonCache(string GrantId, ImmutableArray<string> Policies, DecisionReason Reason);
+    /// <summary>The last allow's reasons, with the grant and policies they name.</summary>
+    private sealed record AllowedReasonCache(string GrantId, ImmutableArray<string> Policies, ImmutableArray<DecisionReason> Reasons);
 }

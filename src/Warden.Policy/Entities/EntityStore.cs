@@ -192,10 +192,13 @@ public sealed class EntityStore
 
     private static Entity[] CollectFew(ICollection<Entity> entities)
     {
+        // Copied out first (no enumerator per request), then compacted in place: an entry moves only backwards.
         var list = new Entity[entities.Count];
+        entities.CopyTo(list, 0);
         var count = 0;
-        foreach (var entity in entities)
+        for (var j = 0; j < list.Length; j++)
         {
+            var entity = list[j];
             ArgumentNullException.ThrowIfNull(entity, nameof(entities));
             var duplicate = false;
             for (var i = 0; i < count && !duplicate; i++)
@@ -215,6 +218,20 @@ public sealed class EntityStore
         }
 
         return count == list.Length ? list : list[..count];
+    }
+
+    private bool Overlaps(Entity[] added)
+    {
+        foreach (var entity in added)
+        {
+            var uid = entity.Uid;
+            if (_entities.ContainsKey(uid) || _danglingParents.Contains(uid))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool Overlaps(IEnumerable<Entity> added)

@@ -126,6 +126,51 @@ public sealed class SessionPolicyInputsTests
     }
 
     [Fact]
+    public void Session_CountsAndActionsChange_TagsFollowEachHistory()
+    {
+        // The tags reuse their names while the history's actions stay the same array; the counts are new every allow,
+        // and another history with as many actions (other names) must not get the names kept from the last one.
+        var inputs = new SessionPolicyInputs();
+        var one = SessionHistory.Empty.Apply(Allowed(1, Mail(), MailGrant));
+        var two = one.Apply(Allowed(2, Mail(), MailGrant));
+        var three = two.Apply(Allowed(3, SecretRead(), VaultGrant));
+        var four = three.Apply(Allowed(4, Mail(), MailGrant));
+
+        var other = SessionHistory.Empty.Apply(Allowed(1, SecretRead(), VaultGrant));
+
+        var tags = new[] { one, two, three, four, two, other }.Select(h => inputs.Session(Subject(h, inputs), Opened).Tags).ToArray();
+
+        Assert.Equal([("email.send", 1L)], Counts(tags[0]));
+        Assert.Equal([("email.send", 2L)], Counts(tags[1]));
+        Assert.Equal([("email.send", 2L), ("vault.read", 1L)], Counts(tags[2]));
+        Assert.Equal([("email.send", 3L), ("vault.read", 1L)], Counts(tags[3]));
+        Assert.Equal([("email.send", 2L)], Counts(tags[4]));
+        Assert.Equal([("vault.read", 1L)], Counts(tags[5]));
+    }
+
+    [Fact]
+    public void Session_ActionsNotInOrdinalOrder_EachCountStaysWithItsAction()
+    {
+        // SessionHistory keeps its actions sorted; a history that is not (say, read from an older or damaged state)
+        // still pairs every action with its own count.
+        var inputs = new SessionPolicyInputs();
+        var unsorted = SessionHistory.Empty with { LastSequence = 3, Actions = ["vault.read", "email.send"], ActionCounts = [1, 2] };
+
+        var tags = inputs.Session(Subject(unsorted, inputs), Opened).Tags;
+        var again = inputs.Session(Subject(unsorted with { ActionCounts = [5, 7] }, inputs), Opened).Tags;
+
+        Assert.Equal([("email.send", 2L), ("vault.read", 1L)], Counts(tags));
+        Assert.Equal([("email.send", 7L), ("vault.read", 5L)], Counts(again));
+    }
+
+    private static (string Action, long Count)[] Counts(Warden.Policy.Values.CedarRecord tags)
+    {
+        (string, long)[] counts = [.. new[] { "email.send", "vault.read" }.Where(a => tags.TryGetValue(a, out _)).Select(a => (a, tags.TryGetValue(a, out var v) ? v.AsLong() : -1))];
+        Assert.Equal(counts.Length, tags.Count);
+        return counts;
+    }
+
+    [Fact]
     public void Grant_UsesLeftChanges_RecordFollows()
     {
         var inputs = new SessionPolicyInputs();

@@ -410,6 +410,45 @@ public sealed class PolicyGateTests(WardenClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Evaluate_CallerChangesBetweenDecisions_EachEventNamesItsOwnCaller()
+    {
+        // The session keeps the last caller's text; an equal caller reuses it, a different one (here the same agent
+        // without its tenant pinned) must not.
+        var (tenantId, session) = await SessionAsync(string.Empty, null, new ScopeRequest("db.query", "Acme::Table::*"));
+        var grain = fixture.Session(tenantId, session.SessionId);
+        var pinned = Caller.Agent(tenantId, "bot");
+        var unpinned = Caller.Agent("bot");
+        var query = Act("db.query", "Acme::Table", "orders", """{"sql":"select 1"}""");
+
+        foreach (var caller in new[] { pinned, pinned, unpinned, unpinned, pinned })
+        {
+            Ok(await grain.EvaluateAsync(caller, query));
+        }
+
+        var history = Ok(await grain.GetHistoryAsync(Caller.Operator(tenantId, "op1")));
+        var actors = history.Events.OfType<DecisionEvent>().Select(e => e.Actor).ToArray();
+        Assert.Equal([pinned.ToString(), pinned.ToString(), unpinned.ToString(), unpinned.ToString(), pinned.ToString()], actors);
+    }
+
+    [Fact]
+    public async Task Evaluate_AllowsThenADenyThenAnAllow_EachDecisionHasItsOwnReasons()
+    {
+        // Repeated allows share their reasons; a deny in between has only its own, and the next allow is an allow again.
+        var (tenantId, session) = await SessionAsync(string.Empty, null, new ScopeRequest("db.query", "Acme::Table::*"));
+        var query = Act("db.query", "Acme::Table", "orders", """{"sql":"select 1"}""");
+
+        var first = await Evaluate(tenantId, session, query);
+        var second = await Evaluate(tenantId, session, query);
+        var denied = await Evaluate(tenantId, session, Mail());
+        var third = await Evaluate(tenantId, session, query);
+
+        Assert.All(new[] { first, second, third }, d => Assert.Equal((DecisionEffect.Allow, ReasonCodes.Allowed, 1), (d.Effect, d.Code(), d.Reasons.Length)));
+        Assert.Equal(first.Reasons[0].Message, third.Reasons[0].Message);
+        Assert.Equal(DecisionEffect.Deny, denied.Effect);
+        Assert.Equal([ReasonCodes.NoGrant], denied.Reasons.Select(r => r.Code).ToArray());
+    }
+
+    [Fact]
     public async Task Evaluate_ForbidThatFailsToEvaluate_DeniesWhereCedarWouldSkipIt()
     {
         var overflow = Samples.PoliciesFrom("baseline")
