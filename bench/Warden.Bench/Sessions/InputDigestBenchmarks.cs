@@ -8,10 +8,16 @@ namespace Warden.Bench.Sessions;
 
 /// <summary>
 /// The tool-argument digest every decision carries (<c>InputDigest.Of</c>) against the ways it could be hashed:
-/// BouncyCastle's managed SHA-256 per thread (<see cref="Managed"/>, main until the tenth sitting), the platform's
-/// one-shot (<see cref="PlatformOneShot"/>) and the platform's incremental hash kept per thread
-/// (<see cref="PlatformReused"/>), on the load generator's 62-character arguments.
+/// BouncyCastle's managed SHA-256 per thread (<see cref="Managed"/>, what <c>InputDigest</c> uses for arguments of up to
+/// 512 characters), the platform's one-shot (<see cref="PlatformOneShot"/>) and the platform's incremental hash kept per
+/// thread (<see cref="PlatformReused"/>), on the load generator's 62-character arguments.
 /// </summary>
+/// <remarks>
+/// Warm and in a loop the platform's reused hash is about twice as fast; on a lone caller's decision path, where its
+/// code is cold after the rest of the request ran, it measured slower: with it, the single caller's p50 was worse than
+/// main's in grain11's quiet rounds and in the tenth sitting's lead A/B (docs/benchmarks.md), so the decision path keeps
+/// the managed hash.
+/// </remarks>
 [MemoryDiagnoser(displayGenColumns: false)]
 [MedianColumn]
 [Config(typeof(InProcessLongConfig))]
