@@ -278,8 +278,17 @@ public sealed class SqliteLineageLog : ILineageLog
         {
             var page = await ReadGroupsAsync(sql, query.TenantId, command => BindQuery(command, query, start), GroupsPerPage, cancellationToken)
                 .ConfigureAwait(false);
+            var previous = start - 1;
             foreach (var group in page)
             {
+                // The page is in sequence order; key entries whose spans overlap (only an altered file has them) would
+                // bring a group twice: it is read once.
+                if (group.FirstSequence <= previous)
+                {
+                    continue;
+                }
+
+                previous = group.FirstSequence;
                 foreach (var (_, record) in DecodeGroup(query.TenantId, group, filter))
                 {
                     // The group's columns are copies that only narrow the search; the decoded record decides (a tampered
@@ -326,7 +335,7 @@ public sealed class SqliteLineageLog : ILineageLog
     }
 
     /// <summary>The schema version this build writes (<c>lineage_meta.schema</c>).</summary>
-    internal const int SchemaVersion = 5;
+    internal const int SchemaVersion = 6;
 
     // lineage_group_keys.field: which value of the records a key entry copies.
     internal const int KeySession = 1;
@@ -358,6 +367,7 @@ public sealed class SqliteLineageLog : ILineageLog
             field     INTEGER NOT NULL,
             value     TEXT    NOT NULL,
             first_seq INTEGER NOT NULL,
+            upto      INTEGER,
             PRIMARY KEY (tenant, field, value, first_seq)
         ) WITHOUT ROWID;
         CREATE TABLE lineage_group_marks (
@@ -373,16 +383,28 @@ public sealed class SqliteLineageLog : ILineageLog
             key   TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         );
-        INSERT OR REPLACE INTO lineage_meta (key, value) VALUES ('schema', '5');
+        INSERT OR REPLACE INTO lineage_meta (key, value) VALUES ('schema', '6');
         """;
 
-    // The key entries of a tenant's groups with first sequence in (mark, upTo], sorted so they go into lineage_group_keys
-    // in key order. OR IGNORE: entries are derived data, so writing one twice is harmless; a keys column that is not a
-    // JSON array of [field, value] pairs (only an altered file has one) yields no entries instead of failing every commit.
+    // The key entries of a tenant's groups with first sequence in (mark, upTo]: one per distinct value, covering the
+    // groups from the first to the last of that span that hold it (schema version 6), sorted so they go into
+    // lineage_group_keys in key order. OR IGNORE: entries are derived data, so writing one twice is harmless; a keys
+    // column that is not a JSON array of [field, value] pairs (only an altered file has one) yields no entries instead of
+    // failing every commit.
     private const string KeyEntriesSelect = """
-        SELECT g.tenant, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), g.first_seq
+        SELECT g.tenant, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), min(g.first_seq), max(g.first_seq)
         FROM lineage_groups g, json_each(CASE WHEN json_valid(g.keys) THEN g.keys ELSE '[]' END) j
         WHERE g.tenant = ?1 AND g.first_seq > ?2 AND g.first_seq <= ?3 AND j.type = 'array'
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        """;
+
+    // The key entries of every group of the file, one per group and distinct value (upto NULL: the group alone), for a
+    // file migrated from one row per record (versions 1 to 3), exactly as version 5 wrote them.
+    private const string MigratedKeyEntriesSelect = """
+        SELECT g.tenant, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), g.first_seq, NULL
+        FROM lineage_groups g, json_each(CASE WHEN json_valid(g.keys) THEN g.keys ELSE '[]' END) j
+        WHERE j.type = 'array'
         ORDER BY 1, 2, 3, 4
         """;
 
@@ -416,11 +438,15 @@ public sealed class SqliteLineageLog : ILineageLog
                     $"'{path}' was written with lineage schema version {version}, newer than this build's {SchemaVersion}; it was not opened.");
             }
 
-            if (version == 4)
+            if (version is 4 or 5)
             {
                 // Version 5 only adds the compressed form of a group's blob (LineageGroupCodec); a version-4 blob is a
-                // valid plain one, so the tables stay as they are.
-                command.CommandText = "UPDATE lineage_meta SET value = '5' WHERE key = 'schema';";
+                // valid plain one. Version 6 only adds lineage_group_keys.upto (an entry may cover a span of groups);
+                // the entries already there keep covering their one group (upto NULL). Nothing is rewritten.
+                command.CommandText = """
+                    ALTER TABLE lineage_group_keys ADD COLUMN upto INTEGER;
+                    UPDATE lineage_meta SET value = '6' WHERE key = 'schema';
+                    """;
                 command.ExecuteNonQuery();
             }
             else if (version < 4)
@@ -430,8 +456,7 @@ public sealed class SqliteLineageLog : ILineageLog
                 command.ExecuteNonQuery();
                 MigrateRowsToGroups(connection, transaction);
                 command.CommandText = $"""
-                    INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq)
-                        {KeyEntriesSelect.Replace("g.tenant = ?1 AND g.first_seq > ?2 AND g.first_seq <= ?3 AND ", string.Empty, StringComparison.Ordinal)};
+                    INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq, upto) {MigratedKeyEntriesSelect};
                     INSERT OR REPLACE INTO lineage_group_marks (tenant, first_seq) SELECT tenant, MAX(first_seq) FROM lineage_groups GROUP BY tenant;
                     DROP TABLE lineage_records;
                     DROP TABLE IF EXISTS lineage_keys;
@@ -728,7 +753,7 @@ public sealed class SqliteLineageLog : ILineageLog
     // flush, not per commit.
     private void WriteKeyEntries(string tenantId, long mark, long upTo)
     {
-        var flush = _keyFlush ??= Prepare("INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq) " + KeyEntriesSelect + ";");
+        var flush = _keyFlush ??= Prepare("INSERT OR IGNORE INTO lineage_group_keys (tenant, field, value, first_seq, upto) " + KeyEntriesSelect + ";");
         BindText(flush, 1, tenantId);
         Check(raw.sqlite3_bind_int64(flush, 2, mark));
         Check(raw.sqlite3_bind_int64(flush, 3, upTo));
@@ -941,13 +966,20 @@ public sealed class SqliteLineageLog : ILineageLog
         // The keyed groups (up to the tenant's key mark) through lineage_group_keys, then the groups above the mark (at
         // most about KeyFlushRecords records) by sequence: disjoint by construction, even if the key tables were altered,
         // and read in one statement, so in one snapshot (a flush between two reads could not hide or repeat a group).
+        // A key entry covers the groups from its first_seq to its upto (version 6: one flush's span; NULL: its group
+        // alone); a value's entries cover disjoint spans, so the groups come in sequence order entry by entry, and the
+        // first entry to read is the last one starting at or before $start (its span may reach past it).
         const string Mark = "coalesce((SELECT m.first_seq FROM lineage_group_marks m WHERE m.tenant = $tenant), 0)";
+        var fieldValue = new StringBuilder(" AND k.field = ").Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key).ToString();
         var keyed = new StringBuilder("SELECT g.first_seq AS first_seq, g.records AS records FROM lineage_group_keys k ")
-            .Append("JOIN lineage_groups g ON g.tenant = k.tenant AND g.first_seq = k.first_seq WHERE k.tenant = $tenant AND k.field = ")
-            .Append(field.ToString(CultureInfo.InvariantCulture)).Append(" AND k.value = ").Append(key)
-            .Append(" AND k.first_seq >= $start AND k.first_seq <= ").Append(Mark);
+            .Append("JOIN lineage_groups g ON g.tenant = k.tenant AND g.first_seq >= k.first_seq AND g.first_seq <= coalesce(k.upto, k.first_seq)")
+            .Append(" WHERE k.tenant = $tenant").Append(fieldValue)
+            .Append(" AND k.first_seq >= coalesce((SELECT max(k.first_seq) FROM lineage_group_keys k WHERE k.tenant = $tenant")
+            .Append(fieldValue).Append(" AND k.first_seq <= $start), $start)")
+            .Append(" AND k.first_seq <= ").Append(Mark)
+            .Append(" AND g.first_seq >= $start AND g.first_seq <= ").Append(Mark);
         AppendConditions(keyed, query, "g.");
-        keyed.Append(" ORDER BY k.first_seq LIMIT $limit");
+        keyed.Append(" ORDER BY k.first_seq, g.first_seq LIMIT $limit");
 
         var tail = new StringBuilder("SELECT first_seq, records FROM lineage_groups WHERE tenant = $tenant AND first_seq >= max($start, ")
             .Append(Mark).Append(" + 1)");
