@@ -15,7 +15,7 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Schema (version 5): records are stored per commit group, not per row. <c>lineage_groups(tenant, first_seq, last_seq,
+/// Schema (version 6): records are stored per commit group, not per row. <c>lineage_groups(tenant, first_seq, last_seq,
 /// min_ts, max_ts, flagged, keys, records)</c> with primary key <c>(tenant, first_seq)</c> holds consecutive records of
 /// one tenant from one commit (at most <see cref="MaxGroupRecords"/>): <c>records</c> is their canonical MessagePack
 /// bytes, each after a 4-byte little-endian length, exactly the bytes (and so the hashes) a version-3 row held, stored
@@ -26,12 +26,16 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// the same transaction as the records. A record's storage key is its group's first sequence plus its position.
 /// </para>
 /// <para>
-/// Session, agent and resource are found through <c>lineage_group_keys(tenant, field, value, first_seq)</c>, one entry
-/// per group and distinct value, written in bulk: a commit that brings a tenant
-/// <see cref="SqliteLineageLogOptions.KeyFlushRecords"/> records past its key mark (<c>lineage_group_marks</c>, the
-/// first sequence of the last keyed group) writes the entries of all groups after it and moves the mark, in that same
-/// transaction. A query by session, agent or resource reads the keyed groups through <c>lineage_group_keys</c> and the
-/// few groups above the mark by sequence, in one statement. Every query decodes the candidate groups' records and keeps
+/// Session, agent and resource are found through <c>lineage_group_keys(tenant, field, value, first_seq, upto)</c>,
+/// written in bulk: a commit that brings a tenant <see cref="SqliteLineageLogOptions.KeyFlushRecords"/> records past
+/// its key mark (<c>lineage_group_marks</c>, the first sequence of the last keyed group) writes, for each distinct value
+/// of the groups after it, one entry covering the groups from the first to the last of them that hold the value
+/// (<c>first_seq</c> to <c>upto</c>; version 6), and moves the mark, in that same transaction. Version 5 wrote an entry
+/// per group and distinct value: at the stream's commit sizes (about 50 records and 30 distinct values per group) those
+/// were 4.7 of the 12 WAL frames a commit wrote and about 1 µs of the writer's CPU per record. Entries of version 4 and 5
+/// files stay as they are (<c>upto</c> NULL: the one group). A query by session, agent or resource reads the spans of the
+/// value's entries (in sequence order) and the few groups above the mark by sequence, in one statement; a span may hold
+/// groups without the value, whose records the byte filter skips. Every query decodes the candidate groups' records and keeps
 /// the ones the decoded record matches (<see cref="LineageQuery.Matches"/>): the copied columns only narrow the search.
 /// </para>
 /// <para>
@@ -40,8 +44,8 @@ namespace Warden.Lineage.Logs.Sqlite;
 /// record at the stream's commit sizes. A group is one row and one primary-key entry per commit, plus a key entry per
 /// distinct value. Files of versions 1 to 3 (one row per record in <c>lineage_records</c>) are migrated when opened,
 /// in one transaction: their rows, in stored order, become groups of consecutive sequences; the bytes are not touched.
-/// A version-4 file only has its version raised (its plain groups stay as they are and are read as before). A file of
-/// a newer or unknown version is not opened.
+/// A version-4 or 5 file gets the <c>upto</c> column added and its version raised (its groups and entries stay as they
+/// are and are read as before). A file of a newer or unknown version is not opened.
 /// </para>
 /// <para>
 /// Durability: each <see cref="AppendAsync"/> is one transaction; with the default
