@@ -240,8 +240,17 @@ public sealed class LineageWriter : IAsyncDisposable
         var batch = new List<WorkItem>(Math.Min(_options.MaxBatchSize, 4096));
         var reader = _queue.Reader;
         Exception? failureSinceFlush = null;
+        var previousRecords = 0;
+        var delay = _options.CommitDelay;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (previousRecords >= _options.CommitDelayFromRecords && delay > TimeSpan.Zero)
+            {
+                // Group commit under load (see LineageWriterOptions.CommitDelay): the appends arriving while this waits
+                // join the next batch. Resumes on a thread-pool thread, not on the log's writer thread.
+                await Task.Delay(delay, _options.TimeProvider).ConfigureAwait(false);
+            }
+
             WorkItem? control = null;
             var batchRecords = 0;
 
@@ -283,6 +292,7 @@ public sealed class LineageWriter : IAsyncDisposable
                 batch.Clear();
             }
 
+            previousRecords = batchRecords;
             if (control is not null)
             {
                 if (control.ResetTenantId is { } tenantId)

@@ -18,7 +18,24 @@ public sealed class LineageWriterOptions
     /// </summary>
     public int QueueCapacity { get; set; } = 65_536;
 
-    /// <summary>The clock for latency measurements. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Group commit under load: when the previous batch held at least <see cref="CommitDelayFromRecords"/> records, the
+    /// commit loop waits this long before it takes the next batch, so the appends arriving meanwhile join it. Each commit
+    /// has a fixed cost (in SQLite an fsync and about seven WAL pages: about 200 µs of the writer thread's CPU, against
+    /// about 1.9 µs per record), so at stream rates fewer, larger commits cost less CPU per record; a lone append (the
+    /// previous batch small) never waits. Durability is unchanged: an append still completes only after its commit.
+    /// Default 1 ms; zero never waits; at most 1 s.
+    /// </summary>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The size of the previous batch, in records, from which <see cref="CommitDelay"/> applies. Default 64: callers with
+    /// one decision in flight each (unary calls) fill a batch with at most one record per caller, so up to 64 of them
+    /// never wait; the evaluate stream's batches (about 50 to 90 records at 8 agents × 64 in flight) do. At least 1.
+    /// </summary>
+    public int CommitDelayFromRecords { get; set; } = 64;
+
+    /// <summary>The clock for latency measurements and <see cref="CommitDelay"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
@@ -37,6 +54,16 @@ public sealed class LineageWriterOptions
         if (QueueCapacity < 1)
         {
             throw new ArgumentException("QueueCapacity must be at least 1.", nameof(QueueCapacity));
+        }
+
+        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("CommitDelay must be between zero and 1 s.", nameof(CommitDelay));
+        }
+
+        if (CommitDelayFromRecords < 1)
+        {
+            throw new ArgumentException("CommitDelayFromRecords must be at least 1.", nameof(CommitDelayFromRecords));
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
 using Warden.Lineage.Chain;
 using Warden.Lineage.Diagnostics;
 using Warden.Lineage.Logs;
@@ -119,6 +120,55 @@ public sealed class LineageWriterTests
         await Task.WhenAll(waiting.Append(first));
 
         Assert.Equal([1, 50], log.BatchSizes);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterALargeBatch_WaitsTheCommitDelaySoAppendsArrivingMeanwhileShareOneCommit()
+    {
+        var clock = new FakeTimeProvider();
+        var log = new ControlledLog(new InMemoryLineageLog());
+        await using var writer = new LineageWriter(log, new LineageWriterOptions { CommitDelay = TimeSpan.FromMilliseconds(5), CommitDelayFromRecords = 3, TimeProvider = clock });
+        await writer.AppendManyAsync([Events.Decision("acme", 1), Events.Decision("acme", 2), Events.Decision("acme", 3)]);
+
+        // The previous batch held 3 records: the loop waits 5 ms (on the fake clock, which has not moved) before it takes
+        // the next batch, so these three appends, one after another, are committed together.
+        var waiting = Enumerable.Range(4, 3).Select(i => writer.AppendAsync(Events.Decision("acme", i)).AsTask()).ToList();
+        var all = Task.WhenAll(waiting);
+        for (var i = 0; i < 6000 && !all.IsCompleted; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            await Task.WhenAny(all, Task.Delay(10));
+        }
+
+        await all;
+        Assert.Equal([3, 3], log.BatchSizes);
+        Assert.Equal([4L, 5, 6], waiting.Select(t => t.Result.Record!.Sequence));
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterASmallBatch_CommitsWithoutWaiting()
+    {
+        // The fake clock never moves: an append that waited for the commit delay would never complete.
+        var clock = new FakeTimeProvider();
+        var log = new ControlledLog(new InMemoryLineageLog());
+        await using var writer = new LineageWriter(log, new LineageWriterOptions { CommitDelay = TimeSpan.FromMilliseconds(5), CommitDelayFromRecords = 3, TimeProvider = clock });
+        await writer.AppendManyAsync([Events.Decision("acme", 1), Events.Decision("acme", 2)]);
+
+        var next = await writer.AppendAsync(Events.Decision("acme", 3)).AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(3, next.Record!.Sequence);
+        Assert.Equal([2, 1], log.BatchSizes);
+    }
+
+    [Theory]
+    [InlineData(-1, 32)]
+    [InlineData(1001, 32)]
+    [InlineData(1, 0)]
+    public void Options_CommitDelayOutOfRange_AreRefused(int delayMs, int fromRecords)
+    {
+        var options = new LineageWriterOptions { CommitDelay = TimeSpan.FromMilliseconds(delayMs), CommitDelayFromRecords = fromRecords };
+
+        Assert.Throws<ArgumentException>(options.Validate);
     }
 
     [Fact]

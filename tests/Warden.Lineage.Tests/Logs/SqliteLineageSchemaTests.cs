@@ -9,7 +9,7 @@ using Warden.Lineage.Verification;
 
 namespace Warden.Lineage.Tests.Logs;
 
-/// <summary>The lineage.db schema: version 5's commit groups (plain or compressed), their flagged-decision index and key entries, and files written by versions 1 to 4.</summary>
+/// <summary>The lineage.db schema: version 6's commit groups (plain or compressed), their flagged-decision index and key entries (each covering a span of groups), and files written by versions 1 to 5.</summary>
 public sealed class SqliteLineageSchemaTests : IDisposable
 {
     // The version-1 schema exactly as earlier builds created it (lineage.db files in the field have it).
@@ -164,12 +164,12 @@ public sealed class SqliteLineageSchemaTests : IDisposable
     public async Task Open_NewerSchemaVersion_RefusesToOpenAndLeavesTheFile()
     {
         await Open().DisposeAsync();
-        Execute("UPDATE lineage_meta SET value = '6' WHERE key = 'schema';");
+        Execute("UPDATE lineage_meta SET value = '7' WHERE key = 'schema';");
 
         var error = Assert.Throws<LineageFormatException>(Open);
 
-        Assert.Contains("version 6", error.Message, StringComparison.Ordinal);
-        Assert.Equal("6", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Contains("version 7", error.Message, StringComparison.Ordinal);
+        Assert.Equal("7", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class SqliteLineageSchemaTests : IDisposable
             await version4.AppendAsync(acme[..600]);
         }
 
-        Execute("UPDATE lineage_meta SET value = '4' WHERE key = 'schema';");
+        Execute("ALTER TABLE lineage_group_keys DROP COLUMN upto; UPDATE lineage_meta SET value = '4' WHERE key = 'schema';");
 
         await using var oracle = new InMemoryLineageLog();
         await oracle.AppendAsync(acme);
@@ -311,6 +311,52 @@ public sealed class SqliteLineageSchemaTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Open_Version5File_AddsTheSpanColumnAndQueriesReadItsOneGroupEntriesBesideNewSpans()
+    {
+        // A version-5 file: one key entry per keyed group and distinct value (no upto column; made here from a file this
+        // build wrote, with the entries rewritten as version 5 wrote them); then version 6 appends more, whose entries
+        // each cover a flush's span of groups.
+        var acme = await ChainAsync("acme", 300);
+        await using (var version5 = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, KeyFlushRecords = 40 }))
+        {
+            for (var i = 0; i < 150; i += 10)
+            {
+                await version5.AppendAsync(acme[i..(i + 10)]);
+            }
+        }
+
+        Execute("""
+            CREATE TABLE v5_keys AS SELECT g.tenant, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), g.first_seq
+                FROM lineage_groups g, json_each(g.keys) j
+                WHERE g.first_seq <= (SELECT m.first_seq FROM lineage_group_marks m WHERE m.tenant = g.tenant);
+            DELETE FROM lineage_group_keys;
+            ALTER TABLE lineage_group_keys DROP COLUMN upto;
+            INSERT INTO lineage_group_keys (tenant, field, value, first_seq) SELECT * FROM v5_keys;
+            DROP TABLE v5_keys;
+            UPDATE lineage_meta SET value = '5' WHERE key = 'schema';
+            """);
+        var version5Entries = Scalar("SELECT count(*) FROM lineage_group_keys;");
+
+        await using var oracle = new InMemoryLineageLog();
+        await oracle.AppendAsync(acme);
+        await using (var log = SqliteLineageLog.Open(new SqliteLineageLogOptions { DataDirectory = _dir.Path, KeyFlushRecords = 40 }))
+        {
+            AssertMigrated();
+            Assert.Equal(version5Entries, Scalar("SELECT count(*) FROM lineage_group_keys WHERE upto IS NULL;"));
+            for (var i = 150; i < 300; i += 10)
+            {
+                await log.AppendAsync(acme[i..(i + 10)]);
+            }
+
+            // The new flushes wrote spans (one entry per value and flush), the old entries stayed as they were.
+            Assert.Equal(version5Entries, Scalar("SELECT count(*) FROM lineage_group_keys WHERE upto IS NULL;"));
+            Assert.NotEqual("0", Scalar("SELECT count(*) FROM lineage_group_keys WHERE upto > first_seq;"));
+            Assert.True((await LineageVerifier.VerifyAsync(log, "acme", ChainHead.Of(acme[^1]))).IsIntact);
+            await LineageQueryOracle.AssertSameAnswersAsync(oracle, log, "acme", acme);
+        }
+    }
+
     [Theory]
     [InlineData("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq = 7;", ChainFault.Removed, 7)]
     [InlineData("DELETE FROM lineage_records WHERE tenant = 'acme' AND seq >= 28;", ChainFault.Truncated, 28)]
@@ -332,7 +378,8 @@ public sealed class SqliteLineageSchemaTests : IDisposable
 
     private void AssertMigrated()
     {
-        Assert.Equal("5", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Equal("6", Scalar("SELECT value FROM lineage_meta WHERE key = 'schema';"));
+        Assert.Equal("1", Scalar("SELECT count(*) FROM pragma_table_info('lineage_group_keys') WHERE name = 'upto';"));
         Assert.Equal(
             "lineage_group_keys,lineage_group_marks,lineage_groups,lineage_heads,lineage_meta",
             Scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);"));

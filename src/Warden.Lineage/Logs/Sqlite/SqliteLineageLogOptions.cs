@@ -27,8 +27,9 @@ public sealed class SqliteLineageLogOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How many records of a tenant may wait for their groups' session, agent and resource key entries (schema version
-    /// 4): the commit that reaches this many writes the entries of all of those groups at once. Queries by key scan the
+    /// How many records of a tenant may wait for their groups' session, agent and resource key entries: the commit that
+    /// reaches this many writes the entries of all of those groups at once (schema version 6: one per distinct value,
+    /// covering the span of those groups that hold it). Queries by key scan the
     /// groups above the mark (about this many records, plus one batch) by sequence. Default 1,024; internal so tests can
     /// make it small.
     /// </summary>
