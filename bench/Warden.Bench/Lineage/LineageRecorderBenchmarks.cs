@@ -79,6 +79,9 @@ public class LineageRecorderBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>The batch's lineage events with the load generator's arguments.</summary>
+    internal List<Warden.Lineage.Records.LineageEvent> Events() => _recorder.MapDecisionBatch("tenant-1", _state, _events, _sameArguments, _decisions);
+
     /// <summary>Every decision with the same arguments (the load generator's case).</summary>
     [Benchmark(Baseline = true)]
     public int Batch64_SameArguments() => _recorder.MapDecisionBatch("tenant-1", _state, _events, _sameArguments, _decisions).Count;
