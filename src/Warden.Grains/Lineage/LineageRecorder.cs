@@ -117,11 +117,6 @@ public sealed class LineageRecorder
         var key = TenantKey(tenantId);
         var next = 0;
 
-        // Redaction is a function of the key, the sensitive paths and the arguments alone, and an agent often repeats a
-        // call with the same arguments: a decision whose arguments equal the previous decision's (ordinal) reuses its
-        // digest and redacted context, the same values a second redaction would give.
-        string? redactedInput = null;
-        (LineageHash? Digest, string? Context) redacted = default;
         foreach (var e in events)
         {
             if (e is not DecisionEvent decided)
@@ -131,12 +126,7 @@ public sealed class LineageRecorder
             }
 
             var input = InputOf(decided.Decision.DecisionId, requests, decisions, ref next);
-            if (redactedInput is null || !string.Equals(input, redactedInput, StringComparison.Ordinal))
-            {
-                redacted = Redact(key, input);
-                redactedInput = input;
-            }
-
+            var redacted = Redact(key, input);
             output.Add(LineageMapping.MapDecision(decided, intent, redacted.Digest, redacted.Context));
             if (decided.Decision.Effect == DecisionEffect.Allow && decided.Decision.GrantId is { } grantId)
             {

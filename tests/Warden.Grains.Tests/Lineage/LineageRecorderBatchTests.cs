@@ -14,8 +14,7 @@ namespace Warden.Grains.Tests.Lineage;
 
 /// <summary>
 /// A batch of decisions becomes one lineage event per decision, each with the digest and redacted context of its own
-/// arguments, however the arguments repeat within the batch (a decision whose arguments equal the previous one's reuses
-/// that redaction).
+/// arguments, however the arguments repeat within the batch.
 /// </summary>
 public sealed class LineageRecorderBatchTests
 {
