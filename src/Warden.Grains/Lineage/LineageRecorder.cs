@@ -71,49 +71,28 @@ public sealed class LineageRecorder
     {
         try
         {
-            var output = new List<LineageEvent>(events.Count + 1);
-            Dictionary<string, DecisionEvent>? lastUse = null;
-
-            // One intent object and one tenant key for the whole batch (every decision of a session shares them).
-            var intent = LineageMapping.IntentOf(state.Intent);
-            var key = TenantKey(tenantId);
-            var next = 0;
-            foreach (var e in events)
+            var output = MapDecisionBatch(tenantId, state, events, requests, decisions);
+            if (output.Count == 0)
             {
-                if (e is not DecisionEvent decided)
-                {
-                    LineageMapping.MapSessionEvent(e, state, output);
-                    continue;
-                }
-
-                var input = InputOf(decided.Decision.DecisionId, requests, decisions, ref next);
-                var (digest, context) = Redact(key, input);
-                output.Add(LineageMapping.MapDecision(decided, intent, digest, context));
-                if (decided.Decision.Effect == DecisionEffect.Allow && decided.Decision.GrantId is { } grantId)
-                {
-                    (lastUse ??= new(StringComparer.Ordinal))[grantId] = decided;
-                }
+                return 0;
             }
 
-            if (lastUse is not null)
+            if (!_options.AppendInProcess)
             {
-                foreach (var (grantId, decided) in lastUse)
-                {
-                    var grant = state.Grants.FirstOrDefault(g => g.GrantId == grantId);
-                    if (grant?.MaxUses is { } max && state.History.UsesOf(grantId) >= max)
-                    {
-                        output.Add(LineageMapping.GrantUsedUp(decided, grant));
-                    }
-                }
+                var sequences = await _grains.GetGrain<ILineageWriterGrain>(tenantId).AppendAsync([.. output]);
+                return Highest(sequences.IsDefault ? [] : sequences.AsSpan());
             }
 
-            var sequences = await AppendAsync(tenantId, output);
+            // One group: queued in call order, chained contiguously, committed in one transaction, completed once. Awaited
+            // here, not through another async frame: one continuation per batch when the commit completes.
+            var records = await _writer.AppendManyAsync(output);
             long highest = 0;
-            foreach (var sequence in sequences.IsDefault ? [] : sequences)
+            foreach (var record in records)
             {
-                highest = Math.Max(highest, sequence);
+                highest = Math.Max(highest, record.Sequence);
             }
 
+            // Asynchronous mode: queued, no records (and no sequences) yet.
             return highest;
         }
         catch (Exception ex)
@@ -121,6 +100,53 @@ public sealed class LineageRecorder
             LineageLog.LineageAppendFailed(_logger, ex, tenantId, "decision");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The lineage events of a batch of decisions and the other session events committed with them, in order: each
+    /// decision with its redacted tool arguments, then the grants the batch used up. Throws when arguments cannot be
+    /// redacted (the batch is then denied).
+    /// </summary>
+    internal List<LineageEvent> MapDecisionBatch(string tenantId, SessionState state, IReadOnlyList<SessionEvent> events, ImmutableArray<EvaluationRequest> requests, ImmutableArray<Decision> decisions)
+    {
+        var output = new List<LineageEvent>(events.Count + 1);
+        Dictionary<string, DecisionEvent>? lastUse = null;
+
+        // One intent object and one tenant key for the whole batch (every decision of a session shares them).
+        var intent = LineageMapping.IntentOf(state.Intent);
+        var key = TenantKey(tenantId);
+        var next = 0;
+
+        foreach (var e in events)
+        {
+            if (e is not DecisionEvent decided)
+            {
+                LineageMapping.MapSessionEvent(e, state, output);
+                continue;
+            }
+
+            var input = InputOf(decided.Decision.DecisionId, requests, decisions, ref next);
+            var redacted = Redact(key, input);
+            output.Add(LineageMapping.MapDecision(decided, intent, redacted.Digest, redacted.Context));
+            if (decided.Decision.Effect == DecisionEffect.Allow && decided.Decision.GrantId is { } grantId)
+            {
+                (lastUse ??= new(StringComparer.Ordinal))[grantId] = decided;
+            }
+        }
+
+        if (lastUse is not null)
+        {
+            foreach (var (grantId, decided) in lastUse)
+            {
+                var grant = state.Grants.FirstOrDefault(g => g.GrantId == grantId);
+                if (grant?.MaxUses is { } max && state.History.UsesOf(grantId) >= max)
+                {
+                    output.Add(LineageMapping.GrantUsedUp(decided, grant));
+                }
+            }
+        }
+
+        return output;
     }
 
     /// <summary>
@@ -213,6 +239,17 @@ public sealed class LineageRecorder
         {
             LineageLog.LineageAppendFailed(_logger, ex, tenantId, what);
         }
+    }
+
+    private static long Highest(ReadOnlySpan<long> sequences)
+    {
+        long highest = 0;
+        foreach (var sequence in sequences)
+        {
+            highest = Math.Max(highest, sequence);
+        }
+
+        return highest;
     }
 
     private Task<ImmutableArray<long>> AppendAsync(string tenantId, List<LineageEvent> output) =>
