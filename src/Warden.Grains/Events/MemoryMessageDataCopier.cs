@@ -9,15 +9,17 @@ namespace Warden.Grains.Events;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The memory stream provider hands every tenant stream message to its queue grain and back to the pulling agent as
-/// local grain calls; each call deep-copies its argument or answer, and the generated copier allocates a fresh array
-/// for the payload every time (three copies of each message on its way, ~0.7 KB per unary decision and ~1 µs of host
-/// CPU at 32 agents). Calls to another silo are serialised as before: this copier only replaces the in-silo copy.
+/// The memory stream provider moves every tenant stream message through its queue grain with local grain calls, and
+/// Orleans deep-copies what such a call returns: the batch of messages the pulling agent dequeues was copied twice per
+/// call, each copy a new payload array (~0.6 KB per unary decision at 32 agents, ~6 % of the host's allocations, and
+/// ~0.6 µs of CPU). With this copier the list is still copied, its messages are not. The argument of the queue grain's
+/// <c>Enqueue</c> is copied by the generated proxy's own copier, which this does not replace. Calls to another silo
+/// are serialised as before: this copier only replaces the in-silo copy.
 /// </para>
 /// <para>
 /// INVARIANT: nothing writes into a message's payload after the provider made it. The adapter serialises each batch
-/// into a new array, the queue grain only stores and returns the message (setting <see cref="MemoryMessageData.DequeueTimeUtc"/>
-/// on its own copy of the struct), and the pulling agent copies the bytes into its cache before reading them.
+/// into a new array, the queue grain only numbers its own copy of the struct, stores it and hands it out once, and
+/// the pulling agent only reads the bytes (its cache copies them into buffers of its own).
 /// </para>
 /// </remarks>
 [RegisterCopier]
