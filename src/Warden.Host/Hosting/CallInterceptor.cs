@@ -20,12 +20,61 @@ namespace Warden.Host.Hosting;
 /// </remarks>
 internal sealed class CallInterceptor(CallerAuthenticator authenticator, ILogger<CallInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    /// <summary>
+    /// The unary methods whose service turns every exception into a status itself (with <see cref="ExceptionMapping"/>),
+    /// so that an authenticated call goes to the service without this interceptor's async layer around it: unary
+    /// <c>Evaluate</c>, the per-decision call, where that layer (a state machine and one more continuation per call)
+    /// was measurable. Authentication and its refusals are the same for them as for every other method.
+    /// </summary>
+    internal static readonly IReadOnlySet<string> SelfMappedMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/" + Protocol.V1.AgentRuntime.Descriptor.FullName + "/Evaluate",
+    };
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!SelfMappedMethods.Contains(context.Method))
+        {
+            return AuthenticatedUnaryAsync(request, context, continuation);
+        }
+
+        ValueTask<CallerIdentity> authentication;
+        try
+        {
+            authentication = authenticator.AuthenticateAsync(context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            return Task.FromException<TResponse>(ExceptionMapping.ToRpcException(e, context, logger));
+        }
+
+        if (!authentication.IsCompletedSuccessfully)
+        {
+            // Refused, faulted or still checking (a credential not cached yet): the general path, which awaits it.
+            return AuthenticatedUnaryAsync(request, context, continuation, authentication);
+        }
+
+        // INVARIANT: the service of a self-mapped method lets only RpcException escape (see SelfMappedMethods).
+        CallerContext.Set(context, authentication.Result);
+        try
+        {
+            return continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            // Thrown before the service's own handling began (activating it): mapped here, as on the general path.
+            return Task.FromException<TResponse>(ExceptionMapping.ToRpcException(e, context, logger));
+        }
+    }
+
+    private async Task<TResponse> AuthenticatedUnaryAsync<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation, ValueTask<CallerIdentity>? started = null)
+        where TRequest : class
+        where TResponse : class
     {
         try
         {
             // A cached agent authenticates synchronously: the await completes at once, without suspending.
-            CallerContext.Set(context, await authenticator.AuthenticateAsync(context).ConfigureAwait(false));
+            CallerContext.Set(context, await (started ?? authenticator.AuthenticateAsync(context)).ConfigureAwait(false));
             return await continuation(request, context).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RpcException)

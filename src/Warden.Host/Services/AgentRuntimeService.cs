@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Warden.Agents;
 using Warden.Grains.Lineage;
 using Warden.Host.Diagnostics;
+using Warden.Host.Errors;
 using Warden.Host.Hosting;
 using Warden.Host.Mapping;
 using Warden.Host.Security;
@@ -49,24 +50,33 @@ internal sealed class AgentRuntimeService(
 
     public override async Task<P.EvaluateResponse> Evaluate(P.EvaluateRequest request, ServerCallContext context)
     {
-        var agent = context.Agent();
-        var check = new RequestCheck();
-        var domain = EvaluationMapping.ToDomain(request, check);
-        check.ThrowIfInvalid();
-        Outcome<Decision> outcome;
+        // INVARIANT: only RpcException leaves this method. CallInterceptor passes Evaluate through without its own
+        // async layer (CallInterceptor.SelfMappedMethods), so what would escape is mapped here, as it maps it.
         try
         {
-            DecisionTelemetry.CarryTraceContext();
-            outcome = await Session(agent, request.SessionId).EvaluateAsync(agent.ForGrains, domain!).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
-        {
-            // Fail closed: an evaluation that breaks inside Warden is a deny, with the reason on record.
-            HostLog.EvaluateFailedClosed(logger, e, request.SessionId);
-            return FailedClosed(time);
-        }
+            var agent = context.Agent();
+            var check = new RequestCheck();
+            var domain = EvaluationMapping.ToDomain(request, check);
+            check.ThrowIfInvalid();
+            Outcome<Decision> outcome;
+            try
+            {
+                DecisionTelemetry.CarryTraceContext();
+                outcome = await Session(agent, request.SessionId).EvaluateAsync(agent.ForGrains, domain!).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+            {
+                // Fail closed: an evaluation that breaks inside Warden is a deny, with the reason on record.
+                HostLog.EvaluateFailedClosed(logger, e, request.SessionId);
+                return FailedClosed(time);
+            }
 
-        return ProtoMapping.ToProto(outcome.Unwrap("session_id"));
+            return ProtoMapping.ToProto(outcome.Unwrap("session_id"));
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ExceptionMapping.ToRpcException(e, context, logger);
+        }
     }
 
     public override Task EvaluateStream(IAsyncStreamReader<P.EvaluateStreamRequest> requestStream, IServerStreamWriter<P.EvaluateStreamResponse> responseStream, ServerCallContext context)
