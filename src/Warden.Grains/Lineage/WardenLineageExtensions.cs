@@ -63,6 +63,8 @@ public static class WardenLineageExtensions
             new LineageWriterOptions
             {
                 Durability = options.Durability == LineageMode.Durable ? LineageDurability.Durable : LineageDurability.Asynchronous,
+                CommitDelay = options.CommitDelay,
+                CommitDelayFromRecords = options.CommitDelayFromRecords,
             },
             observer(sp),
             sp.GetRequiredService<ILogger<LineageWriter>>()));

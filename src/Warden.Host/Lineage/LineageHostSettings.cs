@@ -9,7 +9,8 @@ namespace Warden.Host.Lineage;
 /// <summary>
 /// Reads lineage configuration: <c>Warden:Lineage</c> (<c>Durability</c> = Durable | Async | Off, <c>SensitiveArguments</c>,
 /// <c>RecordArguments</c>, <c>ContextKey</c> base64, <c>Synchronous</c> = Full | Normal for SQLite, the session journal's
-/// <c>StateWriteBehindDecisions</c>, <c>StateWriteBehindDelay</c> and <c>WriteStateOnDeactivation</c>), and where the log
+/// <c>StateWriteBehindDecisions</c>, <c>StateWriteBehindDelay</c> and <c>WriteStateOnDeactivation</c>, the writer's
+/// <c>CommitDelay</c> and <c>CommitDelayFromRecords</c>), and where the log
 /// lives from <c>Warden:Storage:Mode</c> (Embedded / Memory → <c>lineage.db</c> in <c>Warden:DataPath</c>; Azure → the
 /// <c>WardenLineage</c> table of <c>Warden:Storage:ConnectionString</c>).
 /// </summary>
@@ -52,6 +53,20 @@ internal static class LineageHostSettings
             options.StateWriteBehindDelay = TimeSpan.TryParse(delay, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > TimeSpan.Zero
                 ? d
                 : throw new InvalidOperationException($"Warden:Lineage:StateWriteBehindDelay '{delay}' must be a positive time span (hh:mm:ss.fff).");
+        }
+
+        if (section["CommitDelay"] is { Length: > 0 } commitDelay)
+        {
+            options.CommitDelay = TimeSpan.TryParse(commitDelay, System.Globalization.CultureInfo.InvariantCulture, out var c) && c >= TimeSpan.Zero && c <= TimeSpan.FromSeconds(1)
+                ? c
+                : throw new InvalidOperationException($"Warden:Lineage:CommitDelay '{commitDelay}' must be a time span from 00:00:00 to 00:00:01 (hh:mm:ss.fff).");
+        }
+
+        if (section["CommitDelayFromRecords"] is { Length: > 0 } from)
+        {
+            options.CommitDelayFromRecords = int.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, out var f) && f >= 1
+                ? f
+                : throw new InvalidOperationException($"Warden:Lineage:CommitDelayFromRecords '{from}' must be a whole number of at least 1.");
         }
 
         if (section["WriteStateOnDeactivation"] is { Length: > 0 } onDeactivation)

@@ -160,6 +160,22 @@ public sealed class LineageWriterTests
         Assert.Equal([2, 1], log.BatchSizes);
     }
 
+    [Fact]
+    public async Task AppendAsync_DefaultOptionsAfterALargeBatch_CommitsWithoutWaiting()
+    {
+        // The default commit delay is zero: with a clock that never moves, an append after a batch far above the delay's
+        // threshold still commits.
+        var clock = new FakeTimeProvider();
+        var log = new ControlledLog(new InMemoryLineageLog());
+        await using var writer = new LineageWriter(log, new LineageWriterOptions { TimeProvider = clock });
+        await writer.AppendManyAsync([.. Enumerable.Range(1, 100).Select(i => Events.Decision("acme", i))]);
+
+        var next = await writer.AppendAsync(Events.Decision("acme", 101)).AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(101, next.Record!.Sequence);
+        Assert.Equal([100, 1], log.BatchSizes);
+    }
+
     [Theory]
     [InlineData(-1, 32)]
     [InlineData(1001, 32)]
