@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Warden.Grains.Lineage;
+using Warden.Host.Diagnostics;
 using Warden.Host.Services;
 using Warden.Lineage.Diagnostics;
 using Warden.Lineage.Feeds;
@@ -95,7 +96,7 @@ public static class LineageHosting
                 .AddSource(DecisionTelemetry.ActivitySourceName, LineageTelemetry.ActivitySourceName)
                 .AddOtlpExporter(o => o.Endpoint = uri))
             .WithMetrics(metrics => metrics
-                .AddMeter(DecisionTelemetry.MeterName, LineageTelemetry.MeterName)
+                .AddMeter(DecisionTelemetry.MeterName, LineageTelemetry.MeterName, StreamTelemetry.MeterName)
                 .AddOtlpExporter(o => o.Endpoint = uri));
     }
 }

@@ -199,6 +199,7 @@ internal sealed class EvaluateStreamPump
         {
             var grain = _sessions(sessionId);
             DecisionTelemetry.CarryTraceContext();
+            StreamTelemetry.BatchSize.Record(count);
             if (count == 1)
             {
                 var one = await grain.EvaluateAsync(_agent.ForGrains, batch[start].Request!).ConfigureAwait(false);
