@@ -19,9 +19,18 @@ namespace Warden.Host.Services;
 /// reader stops reading and HTTP/2 flow control slows the client. A bad item is answered with an error and the
 /// stream goes on; a grain failure answers its items with DENY (fail closed).
 /// </summary>
+/// <remarks>
+/// Batches are formed from everything already received, with no timer: an accepted item is staged in its lane, and
+/// the staged items are released to their lanes (a lane that is not running starts draining) when the reader would
+/// wait (no complete message is buffered, or no slot is free), when <see cref="MaxBatch"/> items are staged, and at
+/// the end of the stream. A lone request thus goes out at once, while a burst (a client answering a burst of
+/// responses with as many new requests) goes out as one grain call instead of its first item alone followed by the
+/// rest a whole evaluation (and, with durable lineage, a whole commit) later.
+/// </remarks>
 internal sealed class EvaluateStreamPump
 {
-    private const int MaxBatch = 256;
+    /// <summary>The most items one grain call carries, and the most the reader stages before releasing them.</summary>
+    internal const int MaxBatch = 256;
 
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -35,6 +44,10 @@ internal sealed class EvaluateStreamPump
     // Not SingleReader: the single-reader channel cannot count, and the writer asks how many responses wait.
     private readonly Channel<P.EvaluateStreamResponse> _responses = Channel.CreateUnbounded<P.EvaluateStreamResponse>();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    // Reader only: the lanes holding staged items, and how many items are staged.
+    private readonly List<Lane> _staged = [];
+    private readonly List<Lane> _starting = [];
+    private int _stagedItems;
 
     public EvaluateStreamPump(AgentIdentity agent, Func<string, ISessionGrain> sessions, TimeProvider time, int maxInFlight, ILogger logger, CancellationToken cancellation)
     {
@@ -55,12 +68,38 @@ internal sealed class EvaluateStreamPump
         _ = writer.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
+            while (true)
             {
+                var next = requests.MoveNext(stop.Token);
+                if (!next.IsCompleted)
+                {
+                    // Nothing more already received: send what was, then wait.
+                    Release();
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 // Back-pressure: no slot, no read.
-                await _slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                var slot = _slots.WaitAsync(stop.Token);
+                if (!slot.IsCompleted)
+                {
+                    // INVARIANT: slots come back only as items are answered, so staged items are sent before waiting
+                    // for one (else the reader could wait for slots that only the staged items would free).
+                    Release();
+                }
+
+                await slot.ConfigureAwait(false);
                 Accept(requests.Current);
+                if (_stagedItems >= MaxBatch)
+                {
+                    Release();
+                }
             }
+
+            Release();
 
             // Every accepted item gives its slot back once its response is written: holding all slots means drained.
             for (var i = 0; i < _maxInFlight; i++)
@@ -99,24 +138,77 @@ internal sealed class EvaluateStreamPump
         }
 
         var entry = new Entry(correlation, check.IsValid ? domain : null, check);
-        Lane lane;
-        bool start;
         lock (_lanes)
         {
-            if (!_lanes.TryGetValue(item.Request.SessionId, out lane!))
+            if (!_lanes.TryGetValue(item.Request.SessionId, out var lane))
             {
                 lane = new Lane(item.Request.SessionId);
                 _lanes.Add(lane.SessionId, lane);
             }
 
             lane.Queue.Enqueue(entry);
-            start = !lane.Running;
-            lane.Running = true;
+            if (!lane.Staged)
+            {
+                lane.Staged = true;
+                _staged.Add(lane);
+            }
         }
 
-        if (start)
+        _stagedItems++;
+    }
+
+    /// <summary>Releases the staged items to their lanes and starts the lanes that are not running (reader only).</summary>
+    private void Release()
+    {
+        if (_staged.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lanes)
+        {
+            foreach (var lane in _staged)
+            {
+                lane.Staged = false;
+                lane.Released = lane.Queue.Count;
+                if (lane.Running)
+                {
+                    // Its drain takes them when its current call is answered.
+                    continue;
+                }
+
+                if (lane.Released > 0)
+                {
+                    lane.Running = true;
+                    _starting.Add(lane);
+                }
+                else
+                {
+                    // A faulted lane answered them already.
+                    Retire(lane);
+                }
+            }
+        }
+
+        _staged.Clear();
+        _stagedItems = 0;
+        foreach (var lane in _starting)
         {
             _ = DrainAsync(lane);
+        }
+
+        _starting.Clear();
+    }
+
+    /// <summary>Forgets a lane that holds nothing and that nothing works on (caller holds the lock on the lanes).</summary>
+    private void Retire(Lane lane)
+    {
+        // INVARIANT: a lane stays in the map while it runs or holds items, so one session has one lane at a time and
+        // its items are evaluated in order.
+        if (!lane.Running && !lane.Staged && lane.Queue.Count == 0
+            && _lanes.TryGetValue(lane.SessionId, out var current) && ReferenceEquals(current, lane))
+        {
+            _lanes.Remove(lane.SessionId);
         }
     }
 
@@ -143,8 +235,9 @@ internal sealed class EvaluateStreamPump
                     Answer(left, FailedClosed(left.CorrelationId));
                 }
 
+                lane.Released = 0;
                 lane.Running = false;
-                _lanes.Remove(lane.SessionId);
+                Retire(lane);
             }
         }
     }
@@ -157,16 +250,18 @@ internal sealed class EvaluateStreamPump
             batch.Clear();
             lock (_lanes)
             {
-                if (lane.Queue.Count == 0)
+                if (lane.Released == 0)
                 {
+                    // Items still staged stay in the lane: the reader's next release starts it again.
                     lane.Running = false;
-                    _lanes.Remove(lane.SessionId);
+                    Retire(lane);
                     return;
                 }
 
-                while (batch.Count < MaxBatch && lane.Queue.TryDequeue(out var next))
+                while (batch.Count < MaxBatch && lane.Released > 0 && lane.Queue.TryDequeue(out var next))
                 {
                     batch.Add(next);
+                    lane.Released--;
                 }
             }
 
@@ -313,6 +408,13 @@ internal sealed class EvaluateStreamPump
         /// <summary>The batch being worked on (only its drain touches it).</summary>
         public List<Entry> Current { get; } = new(16);
 
+        /// <summary>True while its drain runs (at most one at a time).</summary>
         public bool Running { get; set; }
+
+        /// <summary>True while the reader lists it as holding staged items (queued but not yet released).</summary>
+        public bool Staged { get; set; }
+
+        /// <summary>How many items at the head of <see cref="Queue"/> its drain may take (the rest are staged).</summary>
+        public int Released { get; set; }
     }
 }
