@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
+using Warden.Host.Diagnostics;
 using Warden.Host.Security;
 using Warden.Host.Services;
 using Warden.Sessions;
@@ -38,6 +40,33 @@ public sealed class EvaluateStreamPumpTests
         var call = Assert.Single(grains.Calls);
         Assert.Equal(Enumerable.Range(0, 64).Select(i => "r" + i), call.Resources);
         Assert.Equal(Enumerable.Range(0, 64).Select(i => (ulong)i), responses.Correlations);
+    }
+
+    [Fact]
+    public async Task Pump_Batch_RecordedInTheBatchSizeHistogram()
+    {
+        // Other tests' pumps record too (the meter is static): this one's batch has a size no other test sends.
+        const int size = 37;
+        var sizes = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == StreamTelemetry.MeterName && instrument.Name == "warden.evaluate.stream.batch.size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) => sizes.Add(value));
+        listener.Start();
+        var grains = new RecordingSessions();
+        var session = WardenIds.NewSessionId();
+        var requests = new FakeRequests();
+        requests.AddRange(Enumerable.Range(0, size).Select(i => Item(i, session)));
+        requests.Complete();
+
+        await Pump(grains, 128).RunAsync(requests, new FakeResponses()).WaitAsync(Hang);
+
+        Assert.Contains(size, sizes);
     }
 
     [Fact]
