@@ -36,6 +36,7 @@ public static class Program
         builder.Services.AddWardenHealth();
 
         var app = builder.Build();
+        app.UseWardenRequestActivities();
         app.MapWardenGrpc();
         app.MapWardenLineage();
         app.MapWardenHealth();

@@ -15,9 +15,24 @@ public sealed class LoggingDefaultsTests
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogCategory);
 
-        Assert.False(logger.IsEnabled(LogLevel.Information));
-        Assert.True(logger.IsEnabled(LogLevel.Warning));
+        // Off at every level: enabled at any, ASP.NET makes an activity and a log scope for every request.
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+        Assert.False(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Information));
+        Assert.True(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Warning));
         Assert.True(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warden.Grains").IsEnabled(LogLevel.Information));
+    }
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore.Hosting.Diagnostics")]
+    [InlineData("Microsoft.AspNetCore.Hosting")]
+    public async Task Host_RequestLoggerLevelConfigured_ConfigurationWins(string category)
+    {
+        await using var app = Program.Build([.. Args(), "--Logging:LogLevel:" + category, "Warning"]);
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogCategory);
+
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+        Assert.False(logger.IsEnabled(LogLevel.Information));
     }
 
     [Fact]
